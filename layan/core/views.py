@@ -1,0 +1,10 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+@login_required
+def staff_home(request: HttpRequest) -> HttpResponse:
+    """Where a signed-in officer lands: the offices and roles they hold."""
+    memberships = request.user.memberships.filter(is_active=True).select_related("office", "unit")
+    return render(request, "core/staff_home.html", {"memberships": memberships})

@@ -1,0 +1,228 @@
+from zoneinfo import available_timezones
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+
+# Paths the site owns at its root; an office slug may not take them.
+RESERVED_SLUGS = {"admin", "api", "static", "media", "masuk", "keluar", "staf", "kantor"}
+
+region_code_validator = RegexValidator(
+    r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$",
+    "Kode wilayah Kemendagri berbentuk 73, 73.08, 73.08.01 atau 73.08.01.2001.",
+)
+
+
+def validate_office_slug(value: str) -> None:
+    if value in RESERVED_SLUGS:
+        raise ValidationError(f"'{value}' dipakai oleh sistem; pilih slug lain.")
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in available_timezones():
+        raise ValidationError(f"Zona waktu '{value}' tidak dikenal.")
+
+
+class Acting(models.TextChoices):
+    """Whether the head of office holds the post in full or as an acting head."""
+
+    DEFINITIVE = "", "Definitif"
+    PLT = "Plt.", "Pelaksana Tugas (Plt.)"
+    PLH = "Plh.", "Pelaksana Harian (Plh.)"
+
+
+class Office(models.Model):
+    """A Dinas Sosial: the tenant every case, register row and letter belongs to."""
+
+    slug = models.SlugField(unique=True, validators=[validate_office_slug])
+    name = models.CharField("nama", max_length=200)
+    short_name = models.CharField("nama singkat", max_length=100, blank=True)
+    government = models.CharField(
+        "pemerintah daerah", max_length=200, help_text="Mis. Pemerintah Kabupaten Bone"
+    )
+    region_code = models.CharField(
+        "kode wilayah Kemendagri", max_length=13, unique=True, validators=[region_code_validator]
+    )
+    region_name = models.CharField("nama wilayah", max_length=200)
+    province_name = models.CharField("provinsi", max_length=100, blank=True)
+    address = models.TextField("alamat", blank=True)
+    postal_code = models.CharField("kode pos", max_length=5, blank=True)
+    phone = models.CharField("telepon", max_length=50, blank=True)
+    email = models.CharField("email", max_length=200, blank=True)
+    website = models.CharField("situs web", max_length=200, blank=True)
+    social_accounts = models.JSONField(
+        "akun media sosial",
+        default=list,
+        blank=True,
+        help_text='Daftar {"network": "instagram", "handle": "...", "url": "..."}',
+    )
+    time_zone = models.CharField(
+        "zona waktu", max_length=40, default="Asia/Jakarta", validators=[validate_time_zone]
+    )
+    letterhead = models.JSONField(
+        "kop surat",
+        default=dict,
+        blank=True,
+        help_text='{"lines": ["PEMERINTAH KOTA BIMA", "DINAS SOSIAL"], "address": "..."}',
+    )
+    logo = models.ImageField("logo", upload_to="logos/", blank=True)
+    head_name = models.CharField("nama kepala dinas", max_length=200, blank=True)
+    head_nip = models.CharField("NIP kepala dinas", max_length=30, blank=True)
+    head_title = models.CharField(
+        "jabatan kepala dinas", max_length=200, blank=True, help_text="Mis. Kepala Dinas Sosial"
+    )
+    head_acting = models.CharField(
+        "status jabatan", max_length=4, choices=Acting.choices, blank=True, default=""
+    )
+    maklumat = models.TextField("maklumat pelayanan", blank=True)
+    complaints_note = models.TextField(
+        "keterangan pengaduan", blank=True, help_text="Teks pengaduan sebagaimana tertulis."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "kantor dinas"
+        verbose_name_plural = "kantor dinas"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(head_acting__in=[c.value for c in Acting]),
+                name="office_head_acting_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def head_signature_title(self) -> str:
+        """The title as a signature block prints it, with Plt./Plh. when acting."""
+        title = self.head_title or "Kepala Dinas Sosial"
+        return f"{self.head_acting} {title}".strip()
+
+
+class Unit(models.Model):
+    """A bidang, seksi or other organisational unit of an office."""
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="units")
+    name = models.CharField("nama", max_length=200)
+    short_name = models.CharField("singkatan", max_length=50, blank=True)
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
+
+    class Meta:
+        ordering = ["office", "name"]
+        verbose_name = "bidang/unit"
+        verbose_name_plural = "bidang/unit"
+        constraints = [
+            models.UniqueConstraint(fields=["office", "name"], name="unit_unique_name_per_office")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    """The roles a person can hold at an office; SOP actors map onto these."""
+
+    PETUGAS = "petugas", "Petugas layanan / front office"
+    OPERATOR = "operator", "Operator"
+    SUPERVISOR = "supervisor", "Supervisor"
+    PEKSOS = "peksos", "Pekerja sosial"
+    KABID = "kabid", "Kepala bidang"
+    SEKRETARIS = "sekretaris", "Sekretaris"
+    KADIN = "kadin", "Kepala dinas"
+    ADMIN = "admin", "Admin kantor"
+
+
+class Membership(models.Model):
+    """One role held by one person at one office."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField("peran", max_length=20, choices=Role.choices)
+    unit = models.ForeignKey(Unit, on_delete=models.SET_NULL, null=True, blank=True)
+    position = models.CharField("jabatan", max_length=200, blank=True)
+    is_active = models.BooleanField("aktif", default=True)
+
+    class Meta:
+        ordering = ["office", "role", "user__username"]
+        verbose_name = "keanggotaan staf"
+        verbose_name_plural = "keanggotaan staf"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "office", "role"], name="membership_unique_role"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=[c.value for c in Role]), name="membership_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} ({self.office.slug})"
+
+    def clean(self) -> None:
+        if self.unit_id and self.unit.office_id != self.office_id:
+            raise ValidationError({"unit": "Bidang ini milik kantor lain."})
+
+
+class ChannelKind(models.TextChoices):
+    """Ways the public can bring a complaint, as the seeds list them."""
+
+    DIRECT = "langsung", "Pengaduan langsung"
+    LETTER = "surat", "Surat"
+    PHONE = "telepon", "Telepon"
+    WHATSAPP = "whatsapp", "WhatsApp/Telegram"
+    EMAIL = "email", "Email"
+    WEBSITE = "website", "Situs web"
+    FACEBOOK = "facebook", "Facebook"
+    INSTAGRAM = "instagram", "Instagram"
+    LAPOR = "sp4n_lapor", "SP4N-LAPOR"
+    SURVEY = "survei", "Survei Kepuasan Masyarakat"
+    BOX = "kotak", "Kotak pengaduan/saran"
+
+
+class ComplaintChannel(models.Model):
+    """A channel through which an office takes complaints, suggestions and input."""
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="channels")
+    kind = models.CharField("jenis", max_length=20, choices=ChannelKind.choices)
+    label = models.CharField("label", max_length=200)
+    value = models.CharField("isi", max_length=300, blank=True)
+    url = models.CharField("tautan", max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField("urutan", default=0)
+
+    class Meta:
+        ordering = ["office", "order", "id"]
+        verbose_name = "saluran pengaduan"
+        verbose_name_plural = "saluran pengaduan"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=[c.value for c in ChannelKind]),
+                name="channel_kind_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.value}"
+
+
+class ContactOfficer(models.Model):
+    """A named officer the public may contact, as the office publishes them."""
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="officers")
+    name = models.CharField("nama", max_length=200)
+    duty = models.CharField("tugas", max_length=200, blank=True)
+    phone = models.CharField("telepon/WhatsApp", max_length=50, blank=True)
+    order = models.PositiveSmallIntegerField("urutan", default=0)
+
+    class Meta:
+        ordering = ["office", "order", "id"]
+        verbose_name = "petugas kontak"
+        verbose_name_plural = "petugas kontak"
+
+    def __str__(self) -> str:
+        return self.name

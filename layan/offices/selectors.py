@@ -1,0 +1,30 @@
+"""Reading offices, scoped to who asks."""
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from layan.offices.models import Membership, Office, Role
+
+
+def office_get_public(*, slug: str) -> Office:
+    """An office by slug for the public pages, or 404."""
+    return get_object_or_404(Office, slug=slug)
+
+
+def offices_public() -> QuerySet[Office]:
+    return Office.objects.order_by("name")
+
+
+def memberships_of(user) -> QuerySet[Membership]:
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return Membership.objects.filter(user=user, is_active=True).select_related("office", "unit")
+
+
+def offices_administered_by(user) -> QuerySet[Office]:
+    """Offices whose configuration this user may change (all of them for a superuser)."""
+    if user.is_superuser:
+        return Office.objects.all()
+    return Office.objects.filter(
+        memberships__user=user, memberships__role=Role.ADMIN, memberships__is_active=True
+    ).distinct()

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from layan.public import views as public_views
+
+admin.site.site_header = "Layan — pengaturan kantor"
+admin.site.site_title = "Layan"
+admin.site.index_title = "Pengaturan"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("layan.core.urls")),
+    path("", include("layan.public.urls")),
+]
+
+handler404 = public_views.not_found
+handler500 = public_views.server_error
