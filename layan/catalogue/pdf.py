@@ -6,7 +6,7 @@ from io import BytesIO
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_LEFT
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -34,6 +34,7 @@ DASH = "—"
 PAGE_WIDTH, PAGE_HEIGHT = landscape(A4)
 MARGIN = 14 * mm
 FOOTER_SPACE = 10 * mm
+FOOTER_SIZE = 7
 FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN
 
 # Step table columns that keep their width whatever the number of actors.
@@ -45,6 +46,7 @@ REMARKS_WIDTH = 110
 ACTOR_MAX_WIDTH = 64
 # Below this the activity text gets too narrow to read; actor columns give way first.
 ACTIVITY_MIN_WIDTH = 150
+CELL_PADDING = 3
 
 GRID = colors.HexColor("#333333")
 HEADER_FILL = colors.HexColor("#E4E4E4")
@@ -77,7 +79,9 @@ ADDRESS = _style("address", fontSize=8, leading=10, alignment=TA_CENTER)
 TITLE = _style("title", fontName="Helvetica-Bold", fontSize=12, leading=15, alignment=TA_CENTER)
 SUBTITLE = _style("subtitle", fontSize=8.5, leading=11, alignment=TA_CENTER, textColor=MUTED)
 HEADING = _style("heading", fontName="Helvetica-Bold", fontSize=10, leading=13, spaceAfter=4)
-LIST_ITEM = _style("list item", leftIndent=12, bulletIndent=0, alignment=TA_LEFT)
+LIST_ITEM = _style(
+    "list item", leftIndent=12, bulletIndent=0, bulletFontName="Helvetica", bulletFontSize=8
+)
 
 
 def _text(value: str) -> str:
@@ -107,6 +111,7 @@ class _PlacedMark:
     """Where an actor mark was drawn, in page coordinates, and its place in the flow."""
 
     order: int
+    joins_previous: bool
     page: int
     x: float
     y: float
@@ -131,9 +136,9 @@ class _FlowTrail:
         canvas.setStrokeColor(GRID)
         canvas.setFillColor(GRID)
         canvas.setLineWidth(0.7)
-        for order, start in sorted(on_page.items()):
-            end = on_page.get(order + 1)
-            if end is not None:
+        for order, end in sorted(on_page.items()):
+            start = on_page.get(order - 1)
+            if start is not None and end.joins_previous:
                 _draw_connector(canvas, start, end)
         canvas.restoreState()
 
@@ -175,8 +180,9 @@ def _arrowhead(canvas: Canvas, x: float, y: float, *, dx: int, dy: int, size: fl
 class _ActorMark(Flowable):
     """A step's mark in its actor's column: a square for an action, a diamond for a decision."""
 
-    def __init__(self, *, decision: bool, trail: _FlowTrail) -> None:
+    def __init__(self, *, decision: bool, joins_previous: bool, trail: _FlowTrail) -> None:
         super().__init__()
+        self.joins_previous = joins_previous
         self.glyph = DECISION_GLYPH if decision else ACT_GLYPH
         self.size = DECISION_SIZE if decision else ACT_SIZE
         self.trail = trail
@@ -193,6 +199,7 @@ class _ActorMark(Flowable):
         self.trail.marks.append(
             _PlacedMark(
                 order=self.order,
+                joins_previous=self.joins_previous,
                 page=self.canv.getPageNumber(),
                 x=x,
                 y=y,
@@ -329,21 +336,25 @@ def _step_widths(actor_count: int) -> list[float]:
     ]
 
 
-def _actor_header(label: str, width: float) -> Paragraph:
-    """An actor's column title, shrunk until its longest word fits the narrow column."""
-    room = width - 4
-    longest = max(label.split(), key=lambda word: stringWidth(word, HEADER.fontName, 1))
-    size = HEADER.fontSize
-    while size > 5.5 and stringWidth(longest, HEADER.fontName, size) > room:
-        size -= 0.25
-    style = ParagraphStyle(f"actor {size}", parent=HEADER, fontSize=size, leading=size * 1.2)
-    return Paragraph(_text(label), style)
+def _breakable(label: str) -> str:
+    """The label with room to break after each slash: "Pemohon/ Keluarga/ Masyarakat"."""
+    return " ".join(label.replace("/", "/ ").split())
 
 
-def _step_header(doc: ServiceDoc, widths: list[float]) -> list[list[object]]:
+def _actor_header_size(labels: list[str], width: float) -> float:
+    """One font size for all actor titles, small enough for the longest word to fit."""
+    room = width - 2 * CELL_PADDING - 1
+    words = [word for label in labels for word in _breakable(label).split()]
+    longest = max(stringWidth(word, HEADER.fontName, 1) for word in words)
+    return max(5.5, min(HEADER.fontSize, int(room / longest * 4) / 4))
+
+
+def _step_header(doc: ServiceDoc, actor_width: float) -> list[list[object]]:
     """Two header rows: Pelaksana over the actor columns, Mutu baku over its three."""
-    actors = list(doc.actors.values())
-    gap = [""] * (len(actors) - 1)
+    labels = [actor.label for actor in doc.actors.values()]
+    size = _actor_header_size(labels, actor_width)
+    actor_style = ParagraphStyle("actor", parent=HEADER, fontSize=size, leading=size * 1.2)
+    gap = [""] * (len(labels) - 1)
 
     def head(text: str) -> Paragraph:
         return Paragraph(text, HEADER)
@@ -361,7 +372,7 @@ def _step_header(doc: ServiceDoc, widths: list[float]) -> list[list[object]]:
     second = [
         "",
         "",
-        *[_actor_header(a.label, w) for a, w in zip(actors, widths[2:], strict=False)],
+        *[Paragraph(_text(_breakable(label)), actor_style) for label in labels],
         head("Persyaratan/ Kelengkapan"),
         head("Waktu"),
         head("Output"),
@@ -375,11 +386,24 @@ def _remarks(row: SopRow) -> Paragraph:
     return Paragraph("<br/>".join(_text(line) for line in [*row.notes, *row.branches]), SMALL)
 
 
-def _row_cells(row: SopRow, actor_keys: list[str], trail: _FlowTrail) -> list[object]:
-    """One table row, with the marks numbered in the order the row's steps happen."""
-    made = {
-        key: _ActorMark(decision=kind == "decision", trail=trail) for key, kind in row.marks.items()
-    }
+def _flows_into(previous: SopRow | None, row: SopRow) -> bool:
+    """Whether a step of the previous row goes on to this one; a row that ends gets no arrow."""
+    if previous is None:
+        return False
+    keys = {step.key for step in row.steps}
+    return any(
+        target in keys for step in previous.steps for target in [step.next, *step.outcomes.values()]
+    )
+
+
+def _row_cells(
+    row: SopRow, actor_keys: list[str], trail: _FlowTrail, *, continues: bool
+) -> list[object]:
+    """One table row; its marks are made in the order its steps happen, so arrows follow it."""
+    made = {}
+    for key, kind in row.marks.items():
+        joins = continues if not made else True
+        made[key] = _ActorMark(decision=kind == "decision", joins_previous=joins, trail=trail)
     return [
         Paragraph(str(row.number), CENTRED),
         Paragraph(_text(row.text), BODY),
@@ -396,7 +420,10 @@ def _step_table(doc: ServiceDoc, trail: _FlowTrail) -> Table:
     actor_keys = list(doc.actors)
     widths = _step_widths(len(actor_keys))
     rows = sop_rows(doc)
-    data = _step_header(doc, widths) + [_row_cells(row, actor_keys, trail) for row in rows]
+    data = _step_header(doc, widths[2]) + [
+        _row_cells(row, actor_keys, trail, continues=_flows_into(previous, row))
+        for previous, row in zip([None, *rows], rows, strict=False)
+    ]
     last_actor = 1 + len(actor_keys)
     style = [
         ("GRID", (0, 0), (-1, -1), 0.6, GRID),
@@ -410,8 +437,8 @@ def _step_table(doc: ServiceDoc, trail: _FlowTrail) -> Table:
         ("VALIGN", (0, 2), (-1, -1), "TOP"),
         ("VALIGN", (2, 2), (last_actor, -1), "MIDDLE"),
         ("ALIGN", (2, 2), (last_actor, -1), "CENTER"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
         ("TOPPADDING", (0, 0), (-1, -1), 4),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
     ]
@@ -431,7 +458,7 @@ def _step_table(doc: ServiceDoc, trail: _FlowTrail) -> Table:
 
 def _total_row(doc: ServiceDoc, actor_count: int) -> list[object]:
     """Jumlah: the sum of the step times, under the Waktu column."""
-    label = Paragraph("Jumlah", _style("total", fontName="Helvetica-Bold", alignment=2))
+    label = Paragraph("Jumlah", _style("total", fontName="Helvetica-Bold", alignment=TA_RIGHT))
     blanks = [""] * (actor_count + 2)
     return [label, *blanks, Paragraph(_text(str(doc.total_time)), BOLD), "", ""]
 
@@ -454,7 +481,10 @@ def _closing(doc: ServiceDoc) -> list[Flowable]:
             Paragraph(f"<b>Standar waktu pelayanan:</b> {_text(str(doc.time_standard))}", BODY)
         )
     if doc.notes:
-        flowables += [Spacer(1, 4), Paragraph("Catatan:", BOLD), *_numbered(doc.notes)]
+        flowables += [
+            Spacer(1, 4),
+            KeepTogether([Paragraph("Catatan:", BOLD), *_numbered(doc.notes)]),
+        ]
     return flowables
 
 
@@ -484,14 +514,18 @@ class _Sheet:
     trail: _FlowTrail
 
     def footer(self, page: int) -> str:
-        return (
-            f"{self.office.name} — {self.doc.name} — versi {self.version_number} — halaman {page}"
-        )
+        """One line; a very long service name is cut so the page number stays on the page."""
+        name = self.doc.name
+        while True:
+            text = f"{self.office.name} — {name} — versi {self.version_number} — halaman {page}"
+            if len(name) <= 20 or stringWidth(text, "Helvetica", FOOTER_SIZE) <= FRAME_WIDTH:
+                return text
+            name = name[:-6].rstrip() + "…"
 
     def finish_page(self, canvas: Canvas, _template: BaseDocTemplate) -> None:
         self.trail.draw_connectors(canvas)
         canvas.saveState()
-        canvas.setFont("Helvetica", 7)
+        canvas.setFont("Helvetica", FOOTER_SIZE)
         canvas.setFillColor(MUTED)
         canvas.setStrokeColor(MUTED)
         canvas.setLineWidth(0.4)
@@ -504,6 +538,7 @@ class _Sheet:
 def _story(
     office: Office, doc: ServiceDoc, version_number: int, trail: _FlowTrail
 ) -> list[Flowable]:
+    """Identity sheet first, then the procedure table with what the decree prints below it."""
     story: list[Flowable] = [
         *_letterhead(office),
         Paragraph("STANDAR OPERASIONAL PROSEDUR (SOP)", TITLE),

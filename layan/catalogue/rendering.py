@@ -119,4 +119,3 @@ def sop_rows(doc: ServiceDoc) -> list[SopRow]:
 def describe_duration(duration: Duration | None) -> str:
     """A standard time as the page prints it, or a dash where the seed is silent."""
     return str(duration) if duration else "—"
-

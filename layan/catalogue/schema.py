@@ -123,7 +123,9 @@ class Actor(Strict):
     @classmethod
     def _known_role(cls, role: str) -> str:
         if role not in ACTOR_ROLES:
-            raise ValueError(f"peran '{role}' tidak dikenal; pilih {', '.join(sorted(ACTOR_ROLES))}")
+            raise ValueError(
+                f"peran '{role}' tidak dikenal; pilih {', '.join(sorted(ACTOR_ROLES))}"
+            )
         return role
 
 

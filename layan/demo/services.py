@@ -56,7 +56,9 @@ def demo_load(*, password: str | None = None) -> DemoSummary:
     ]
     results = services_load_path(settings.SOPS_DIR)
     accounts = [
-        name for office in offices for name in demo_accounts_ensure(office=office, password=password)
+        name
+        for office in offices
+        for name in demo_accounts_ensure(office=office, password=password)
     ]
     return DemoSummary(
         offices=offices,

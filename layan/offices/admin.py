@@ -84,7 +84,10 @@ class OfficeAdmin(OfficeScopedAdmin):
     fieldsets = (
         (None, {"fields": ("slug", "name", "short_name", "government")}),
         ("Wilayah", {"fields": ("region_code", "region_name", "province_name", "time_zone")}),
-        ("Kontak", {"fields": ("address", "postal_code", "phone", "email", "website", "social_accounts")}),
+        (
+            "Kontak",
+            {"fields": ("address", "postal_code", "phone", "email", "website", "social_accounts")},
+        ),
         ("Kop surat", {"fields": ("letterhead", "logo")}),
         ("Kepala dinas", {"fields": ("head_title", "head_name", "head_nip", "head_acting")}),
         ("Pelayanan", {"fields": ("maklumat", "complaints_note")}),

@@ -117,10 +117,12 @@ def office_load_seed(*, path: Path) -> Office:
     # Channels and officers are lists in the seed: replace them as a whole.
     office.channels.all().delete()
     ComplaintChannel.objects.bulk_create(
-        ComplaintChannel(office=office, order=i, **c.model_dump()) for i, c in enumerate(seed.channels)
+        ComplaintChannel(office=office, order=i, **c.model_dump())
+        for i, c in enumerate(seed.channels)
     )
     office.officers.all().delete()
     ContactOfficer.objects.bulk_create(
-        ContactOfficer(office=office, order=i, **o.model_dump()) for i, o in enumerate(seed.officers)
+        ContactOfficer(office=office, order=i, **o.model_dump())
+        for i, o in enumerate(seed.officers)
     )
     return office

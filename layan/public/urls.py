@@ -7,5 +7,7 @@ urlpatterns = [
     path("<slug:office>/", views.office_home, name="office-home"),
     path("<slug:office>/layanan/<slug:code>/", views.service_standard, name="service-standard"),
     path("<slug:office>/layanan/<slug:code>/sop/", views.service_sop, name="service-sop"),
-    path("<slug:office>/layanan/<slug:code>/sop.pdf", views.service_sop_pdf, name="service-sop-pdf"),
+    path(
+        "<slug:office>/layanan/<slug:code>/sop.pdf", views.service_sop_pdf, name="service-sop-pdf"
+    ),
 ]

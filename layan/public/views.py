@@ -4,7 +4,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 
-
 from layan.catalogue.pdf import sop_pdf
 from layan.catalogue.rendering import sop_rows
 from layan.catalogue.selectors import service_get_published, services_published, version_doc
@@ -30,7 +29,12 @@ def office_home(request: HttpRequest, office: str) -> HttpResponse:
 def _service_context(office: str, code: str) -> dict:
     office_obj = office_get_public(slug=office)
     service, version = service_get_published(office=office_obj, code=code)
-    return {"office": office_obj, "service": service, "version": version, "doc": version_doc(version)}
+    return {
+        "office": office_obj,
+        "service": service,
+        "version": version,
+        "doc": version_doc(version),
+    }
 
 
 def service_standard(request: HttpRequest, office: str, code: str) -> HttpResponse:
@@ -50,7 +54,9 @@ def service_sop(request: HttpRequest, office: str, code: str) -> HttpResponse:
 @cache_control(public=True, max_age=300)
 def service_sop_pdf(request: HttpRequest, office: str, code: str) -> HttpResponse:
     context = _service_context(office, code)
-    pdf = sop_pdf(office=context["office"], doc=context["doc"], version_number=context["version"].number)
+    pdf = sop_pdf(
+        office=context["office"], doc=context["doc"], version_number=context["version"].number
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = f"SOP-{office}-{code}-v{context['version'].number}.pdf"
     response["Content-Disposition"] = f'inline; filename="{filename}"'

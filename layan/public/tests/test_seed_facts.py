@@ -42,7 +42,8 @@ FACTS = {
         "BIDANG PENANGANAN FAKIR MISKIN DAN PEMBERDAYAAN KELEMBAGAAN SOSIAL",
         "UU No. 6 Tahun 1974 tentang Ketentuan-Ketentuan Pokok Kesejahteraan Sosial.",
         "UU No. 11 Tahun 2009 tentang Kesejahteraan Sosial.",
-        "Permensos Nomor 5 dan 11 Tahun 2019 tentang Pengelolaan Data Terpadu Kesejahteraan Sosial.",
+        "Permensos Nomor 5 dan 11 Tahun 2019 tentang Pengelolaan Data Terpadu"
+        " Kesejahteraan Sosial.",
         "Permensos Nomor 3 Tahun 2021 tentang Pengelolaan Data Terpadu Kesejahteraan Sosial.",
         "minimum SMA sederajat, mampu mengoperasikan komputer.",
         "UU No. 20 Tahun 2003 tentang Sistem Pendidikan Nasional.",
@@ -107,7 +108,8 @@ FACTS = {
         "memberikan disposisi kepada Supervisor SIKS-NG",
         "Operator melakukan penginputan data melalui Aplikasi Siks-NG",
         "surat pengesahan yang ditujukan kepada Kemensos",
-        "Kepala Dinas menanda tangani surat apabila setuju dan dikembalikan apabila tidak disetujui",
+        "Kepala Dinas menanda tangani surat apabila setuju dan dikembalikan apabila tidak"
+        " disetujui",
         "15 Menit", "Tidak dipungut biaya", "dinassosial.kab.ba@gmail.com",
         "Dinas Sosial Banyuasin", "Dinsos_Banyuasin", "dinsos@banyuasinkab.go.id",
         "082265367430",
