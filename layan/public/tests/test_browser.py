@@ -1,9 +1,10 @@
 """A public service page driven in headless Chromium (Debian's package, via Playwright)."""
 
 import os
-import shutil
 
 import pytest
+
+from layan.core.testing import require_tool
 
 CHROMIUM = os.environ.get("LAYAN_CHROMIUM", "/usr/bin/chromium")
 pytestmark = pytest.mark.browser
@@ -11,10 +12,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def page():
-    if not shutil.which(CHROMIUM):
-        if os.environ.get("LAYAN_REQUIRE_TOOLS") == "1":
-            pytest.fail(f"Chromium not found at {CHROMIUM}")
-        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    executable = require_tool(CHROMIUM)
     # Playwright's sync API runs an event loop in this thread; the ORM calls made
     # by fixtures happen before it starts, never concurrently with it.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -22,7 +20,7 @@ def page():
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
+            executable_path=executable,
             args=[
                 "--no-sandbox",
                 "--disable-gpu",

@@ -1,11 +1,11 @@
 """Public pages: offices, service standards, SOP documents, 404s in Bahasa Indonesia."""
 
-import shutil
 import subprocess
 
 import pytest
 
 from layan.catalogue.models import Service
+from layan.core.testing import require_tool
 
 # A fact only each office's own page carries (address, phone or leader).
 OWN_FACTS = {
@@ -80,12 +80,11 @@ def test_sop_pdf_is_a_pdf_with_the_step_table(client, seeded, tmp_path):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    if not shutil.which("pdftotext"):
-        pytest.skip("pdftotext (poppler-utils) is not installed")
+    pdftotext = require_tool("pdftotext")
     path = tmp_path / "sop.pdf"
     path.write_bytes(response.content)
     text = subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+        [pdftotext, "-layout", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert "460/28.1/DINSOS/1/2022" in text
     assert "Operator" in text

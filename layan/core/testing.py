@@ -1,0 +1,17 @@
+"""Helpers for tests that drive real tools (Chromium, poppler)."""
+
+import os
+import shutil
+
+import pytest
+
+
+def require_tool(name: str) -> str:
+    """The tool's path; skip the test without it, or fail when LAYAN_REQUIRE_TOOLS=1 (CI)."""
+    path = shutil.which(name)
+    if path:
+        return path
+    reason = f"{name} is not installed (Debian: apt-get install chromium poppler-utils)"
+    if os.environ.get("LAYAN_REQUIRE_TOOLS") == "1":
+        pytest.fail(reason)
+    pytest.skip(reason)
