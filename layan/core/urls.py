@@ -13,4 +13,5 @@ urlpatterns = [
     ),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("staf/", views.staff_home, name="staff-home"),
+    path("favicon.ico", views.favicon),
 ]
