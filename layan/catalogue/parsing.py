@@ -53,16 +53,41 @@ def _line_of(root: yaml.Node | None, path: str) -> int | None:
     return line
 
 
+def _expected(item: dict) -> str:
+    return str(item.get("ctx", {}).get("expected", "")).replace(" or ", " atau ")
+
+
+# Pydantic's error types in the words an officer editing a file reads.
+_MESSAGES = {
+    "missing": lambda item: "wajib diisi",
+    "extra_forbidden": lambda item: "isian tidak dikenal",
+    "string_type": lambda item: "harus berupa teks",
+    "int_type": lambda item: "harus berupa bilangan bulat",
+    "int_parsing": lambda item: "harus berupa bilangan bulat",
+    "bool_type": lambda item: "harus true atau false",
+    "bool_parsing": lambda item: "harus true atau false",
+    "list_type": lambda item: "harus berupa daftar (list)",
+    "dict_type": lambda item: "harus berupa pemetaan (key: value)",
+    "model_type": lambda item: "harus berupa pemetaan (key: value)",
+    "enum": lambda item: f"harus salah satu dari {_expected(item)}",
+    "literal_error": lambda item: f"harus salah satu dari {_expected(item)}",
+    "too_short": lambda item: "tidak boleh kosong",
+    "string_too_short": lambda item: "tidak boleh kosong",
+    "string_too_long": lambda item: f"terlalu panjang (maks. {item['ctx']['max_length']} karakter)",
+    "greater_than_equal": lambda item: f"minimal {item['ctx']['ge']}",
+    "string_pattern_mismatch": lambda item: (
+        f"bentuk tidak sah: {item['input']!r} tidak cocok dengan pola {item['ctx']['pattern']}"
+    ),
+}
+
+
 def _pydantic_problems(error: ValidationError) -> list[Problem]:
     problems = []
     for item in error.errors():
         # Drop pydantic's internal validator names (e.g. "function-before[...]").
         loc = tuple(p for p in item["loc"] if not (isinstance(p, str) and "[" in p))
-        message = item["msg"].removeprefix("Value error, ")
-        if item["type"] == "missing":
-            message = "wajib diisi"
-        elif item["type"] == "extra_forbidden":
-            message = "isian tidak dikenal"
+        describe = _MESSAGES.get(item["type"])
+        message = describe(item) if describe else item["msg"].removeprefix("Value error, ")
         problems.append(Problem(path=_path_text(loc), message=message))
     return problems
 
@@ -91,6 +116,7 @@ def definition_parse(text: str) -> tuple[ServiceDoc | None, list[Problem]]:
         problems = semantic_errors(doc)
     for problem in problems:
         problem.line = _line_of(root, problem.path)
+    problems.sort(key=lambda p: p.line or 0)
     return (None if problems else doc), problems
 
 
