@@ -54,6 +54,8 @@ ALLOWED_HOSTS = env_list("LAYAN_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("LAYAN_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
+    # First, so its templates (admin/base_site.html, 404.html) win over Django's.
+    "layan.core",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -64,7 +66,6 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
-    "layan.core",
     "layan.offices",
     "layan.catalogue",
     "layan.public",

@@ -130,3 +130,14 @@ def test_pages_work_without_javascript(client, seeded):
     page = client.get("/bone/layanan/rekomendasi-kip/sop/").content.decode()
     assert "data-print hidden" in page
     assert "Kepala Dinas Sosial Menerima dan menandatangani Surat Rekomendasi" in page
+
+
+def test_admin_shows_the_demo_banner_in_demo_mode(client, seeded, settings):
+    from django.contrib.auth import get_user_model
+
+    settings.DEMO_MODE = True
+    root = get_user_model().objects.create_superuser("root", password="akar-panjang-123")
+    client.force_login(root)
+    assert "layan-demo-banner" in client.get("/admin/").content.decode()
+    settings.DEMO_MODE = False
+    assert "layan-demo-banner" not in client.get("/admin/").content.decode()
