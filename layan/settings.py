@@ -68,8 +68,11 @@ INSTALLED_APPS = [
     "csp",
     "layan.offices",
     "layan.catalogue",
+    "layan.registry",
     "layan.public",
     "layan.demo",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -195,6 +198,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LAYAN_LOG_LEVEL", "INFO")},
 }
+
+# Background work (register imports) runs through Django's tasks API with a
+# database-backed queue; `layan serve` starts the worker beside the web server.
+TASKS = {"default": {"BACKEND": os.environ.get("LAYAN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# A register file whose share of rejected rows passes this fails as a whole.
+REGISTRY_MAX_REJECTED = float(os.environ.get("LAYAN_REGISTRY_MAX_REJECTED", "0.05"))
 
 # Where the bundled service definitions and seed offices live.
 SOPS_DIR = PACKAGE_DIR / "catalogue" / "sops"

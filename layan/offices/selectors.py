@@ -1,6 +1,8 @@
 """Reading offices, scoped to who asks."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from layan.offices.models import Membership, Office, Role
@@ -28,3 +30,17 @@ def offices_administered_by(user) -> QuerySet[Office]:
     return Office.objects.filter(
         memberships__user=user, memberships__role=Role.ADMIN, memberships__is_active=True
     ).distinct()
+
+
+def office_for_staff(user, slug: str, *, roles: set[str] | None = None) -> Office:
+    """An office the signed-in user works at (optionally in one of `roles`).
+
+    Another office's staff get 404 (the office's data is not theirs to know
+    about); staff of this office without the needed role get 403.
+    """
+    memberships = memberships_of(user).filter(office__slug=slug)
+    if not memberships.exists():
+        raise Http404("Kantor tidak ditemukan.")
+    if roles and not memberships.filter(role__in=roles).exists():
+        raise PermissionDenied("Peran Anda tidak mencakup halaman ini.")
+    return memberships.first().office

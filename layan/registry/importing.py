@@ -1,0 +1,281 @@
+"""Importing one register export as a new snapshot: streamed, validated, atomic.
+
+The rows go into the snapshot's own table in chunks (each chunk one short
+transaction, so lookups and their logs are never blocked for long), while the
+snapshot stays `importing` and therefore invisible. Only when every row is in
+and indexed does one transaction make it `active` and the previous one
+`superseded`. A crash or kill leaves an `importing` snapshot whose process is
+gone: the next import marks it failed and drops its table.
+"""
+
+import os
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from layan.registry import storage
+from layan.registry.converting import converter_build, extra_headers
+from layan.registry.layouts import Layout, LayoutError, layout_detect
+from layan.registry.models import Rejection, Snapshot, SnapshotState, Source, period_validator
+from layan.registry.tables import Table, file_fingerprint, table_open
+
+CHUNK_ROWS = 20_000
+# A running import updates its heartbeat every chunk; one silent this long is dead.
+STALE_AFTER = timedelta(minutes=10)
+# Below this many rows read the rejection rate is not judged yet.
+EARLY_JUDGE_ROWS = 10_000
+
+
+class RegistryImportError(Exception):
+    """An import that cannot go on; the message says why, in Bahasa Indonesia."""
+
+
+class AlreadyImported(RegistryImportError):
+    def __init__(self, snapshot: Snapshot):
+        self.snapshot = snapshot
+        super().__init__(
+            f"Berkas ini sudah diimpor sebagai snapshot #{snapshot.pk} "
+            f"({snapshot}, {snapshot.get_state_display().lower()}); tidak diimpor lagi."
+        )
+
+
+@dataclass
+class Progress:
+    rows_read: int
+    rows_rejected: int
+    bytes_read: int
+    bytes_total: int
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+def _worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _process_gone(worker: str) -> bool:
+    host, _, pid = worker.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def stale_imports_clean() -> list[int]:
+    """Fail and drop snapshots left `importing` by a process that died."""
+    cleaned = []
+    limit = timezone.now() - STALE_AFTER
+    for snapshot in Snapshot.objects.filter(state=SnapshotState.IMPORTING):
+        beat = snapshot.heartbeat_at or snapshot.started_at
+        if beat < limit or _process_gone(snapshot.worker):
+            snapshot_fail(snapshot, "Impor terhenti di tengah jalan (proses berhenti).")
+            cleaned.append(snapshot.pk)
+    return cleaned
+
+
+def snapshot_fail(snapshot: Snapshot, message: str) -> None:
+    """Mark a snapshot failed and drop its rows; its previous snapshot stays active."""
+    storage.table_drop(snapshot.table_name)
+    snapshot.state = SnapshotState.FAILED
+    snapshot.error = message
+    snapshot.finished_at = timezone.now()
+    snapshot.save(update_fields=["state", "error", "finished_at"])
+
+
+def _rejection_limit() -> float:
+    return float(getattr(settings, "REGISTRY_MAX_REJECTED", 0.05))
+
+
+def _check_source_period(source: str, period: str) -> None:
+    if source not in Source.values:
+        raise RegistryImportError(f"Sumber '{source}' tidak dikenal; pilih dtks atau dtsen.")
+    try:
+        period_validator(period)
+    except Exception:
+        raise RegistryImportError(f"Periode '{period}' tidak sah; tulis YYYY-MM, mis. 2026-09.") from None
+
+
+def _snapshot_start(*, source, period, path, fingerprint, layout, headers, office, user):
+    try:
+        with transaction.atomic():
+            return Snapshot.objects.create(
+                source=source,
+                period=period,
+                office=office,
+                imported_by=user,
+                file_name=path.name,
+                file_sha256=fingerprint.sha256,
+                file_size=fingerprint.size,
+                layout=layout.name,
+                extra_columns=extra_headers(layout, headers),
+                heartbeat_at=timezone.now(),
+                worker=_worker_id(),
+            )
+    except IntegrityError:
+        running = Snapshot.objects.filter(
+            file_sha256=fingerprint.sha256, source=source, state=SnapshotState.IMPORTING
+        ).first()
+        raise RegistryImportError(
+            f"Berkas ini sedang diimpor (snapshot #{running.pk if running else '?'})."
+        ) from None
+
+
+def registry_import(
+    *,
+    path: Path,
+    source: str,
+    period: str,
+    layout: Layout | None = None,
+    region: str = "",
+    office=None,
+    user=None,
+    progress: ProgressCallback | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+) -> Snapshot:
+    """Import one export file as a new snapshot and make it active when complete."""
+    _check_source_period(source, period)
+    fingerprint = file_fingerprint(path)
+    done = Snapshot.objects.filter(
+        source=source,
+        file_sha256=fingerprint.sha256,
+        state__in=[SnapshotState.ACTIVE, SnapshotState.SUPERSEDED],
+    ).first()
+    if done:
+        raise AlreadyImported(done)
+    stale_imports_clean()
+    table = table_open(path, fingerprint.encoding)
+    try:
+        layout = layout or layout_detect(table.headers)
+        missing = layout.missing_columns(table.headers)
+        if missing:
+            raise LayoutError(f"Kolom wajib tidak ada: {', '.join(missing)}.")
+        snapshot = _snapshot_start(
+            source=source, period=period, path=path, fingerprint=fingerprint,
+            layout=layout, headers=table.headers, office=office, user=user,
+        )  # fmt: skip
+        try:
+            _load(snapshot, table, layout, region, progress, chunk_rows)
+            _finish(snapshot, region)
+        except BaseException as exc:
+            # KeyboardInterrupt included: whatever stops us, nothing half-written stays.
+            reason = str(exc) if isinstance(exc, RegistryImportError | LayoutError) else repr(exc)
+            snapshot_fail(snapshot, reason)
+            raise
+    finally:
+        table.close()
+    return snapshot
+
+
+def _load(snapshot, table: Table, layout, region, progress, chunk_rows) -> None:
+    snapshot.table_name = storage.table_name(snapshot.pk)
+    snapshot.save(update_fields=["table_name"])
+    storage.table_create(snapshot.table_name)
+    convert = converter_build(layout, table.headers, region=region)
+    rows: list[tuple] = []
+    rejected: list[tuple] = []
+    for line, values in table.rows():
+        result = convert(line, values)
+        if len(result) == 4:
+            rejected.append(result)
+        else:
+            rows.append(result)
+        if len(rows) + len(rejected) >= chunk_rows:
+            _chunk_write(snapshot, rows, rejected, table, progress)
+            rows, rejected = [], []
+    _chunk_write(snapshot, rows, rejected, table, progress)
+
+
+def _chunk_write(snapshot, rows, rejected, table: Table, progress) -> None:
+    with transaction.atomic():
+        storage.rows_insert(snapshot.table_name, rows)
+        _rejections_add(snapshot, rejected)
+        snapshot.rows_read += len(rows) + len(rejected)
+        snapshot.rows_imported += len(rows)
+        snapshot.rows_rejected += len(rejected)
+        snapshot.heartbeat_at = timezone.now()
+        snapshot.save(
+            update_fields=["rows_read", "rows_imported", "rows_rejected", "heartbeat_at"]
+        )
+    if progress:
+        progress(
+            Progress(snapshot.rows_read, snapshot.rows_rejected, table.position(), table.size)
+        )
+    if snapshot.rows_read >= EARLY_JUDGE_ROWS:
+        _judge_rejections(snapshot)
+
+
+def _rejections_add(snapshot, rejected) -> None:
+    Rejection.objects.bulk_create(
+        Rejection(snapshot=snapshot, line=line, column=column, value=value[:200], reason=reason)
+        for line, column, value, reason in rejected
+    )
+
+
+def _judge_rejections(snapshot: Snapshot) -> None:
+    limit = _rejection_limit()
+    if snapshot.rows_read and snapshot.rows_rejected / snapshot.rows_read > limit:
+        raise RegistryImportError(
+            f"{snapshot.rows_rejected} dari {snapshot.rows_read} baris ditolak "
+            f"({snapshot.rows_rejected / snapshot.rows_read:.1%}), melebihi batas {limit:.0%}; "
+            "seluruh berkas tidak diimpor. Periksa laporan baris yang ditolak."
+        )
+
+
+def _finish(snapshot: Snapshot, region: str) -> None:
+    if snapshot.rows_imported == 0:
+        raise RegistryImportError("Tidak ada baris yang dapat diimpor.")
+    duplicates = storage.indexes_build(snapshot.table_name)
+    if duplicates:
+        _rejections_add(
+            snapshot,
+            [
+                (d.line, "nik", str(d.nik), f"NIK ganda dalam berkas (sama dengan baris {d.first_line})")
+                for d in duplicates
+            ],
+        )
+        snapshot.rows_imported -= len(duplicates)
+        snapshot.rows_rejected += len(duplicates)
+    _judge_rejections(snapshot)
+    snapshot.region_code = region or _region_of(storage.area_codes(snapshot.table_name))
+    _activate(snapshot)
+
+
+def _region_of(regencies: list[str]) -> str:
+    """'73.08' for one regency, '73' for one province, '' for several provinces."""
+    if len(regencies) == 1:
+        return f"{regencies[0][:2]}.{regencies[0][2:4]}"
+    provinces = {code[:2] for code in regencies}
+    return provinces.pop() if len(provinces) == 1 else ""
+
+
+def _activate(snapshot: Snapshot) -> None:
+    """Make the snapshot its region's active one, unless a newer period already is."""
+    with transaction.atomic():
+        current = (
+            Snapshot.objects.select_for_update()
+            .filter(region_code=snapshot.region_code, state=SnapshotState.ACTIVE)
+            .first()
+        )
+        newest = current is None or current.period <= snapshot.period
+        if current and newest:
+            current.state = SnapshotState.SUPERSEDED
+            current.save(update_fields=["state"])
+        snapshot.state = SnapshotState.ACTIVE if newest else SnapshotState.SUPERSEDED
+        snapshot.finished_at = timezone.now()
+        snapshot.save(
+            update_fields=[
+                "state", "finished_at", "region_code", "rows_imported", "rows_rejected",
+            ]
+        )  # fmt: skip

@@ -1,0 +1,144 @@
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+
+from layan.offices.models import Office
+
+period_validator = RegexValidator(
+    r"^(19|20)\d{2}-(0[1-9]|1[0-2])$", "Periode berbentuk YYYY-MM, mis. 2026-09."
+)
+
+
+class Source(models.TextChoices):
+    DTKS = "dtks", "DTKS"
+    DTSEN = "dtsen", "DTSEN"
+
+
+class SnapshotState(models.TextChoices):
+    IMPORTING = "importing", "Sedang diimpor"
+    ACTIVE = "active", "Aktif"
+    SUPERSEDED = "superseded", "Digantikan"
+    FAILED = "failed", "Gagal"
+
+
+class Snapshot(models.Model):
+    """One imported register export of a region.
+
+    Its people live in a table of their own (`table_name`), written while the
+    snapshot is `importing` and read only once it is `active`: a half-written
+    import is never visible, and a failed one is dropped as a whole.
+    """
+
+    source = models.CharField("sumber", max_length=10, choices=Source.choices)
+    period = models.CharField("periode", max_length=7, validators=[period_validator])
+    # "73.08" (a regency), "73" (a province) or "" (national); known once read.
+    region_code = models.CharField("wilayah", max_length=13, blank=True)
+    office = models.ForeignKey(
+        Office, on_delete=models.SET_NULL, null=True, blank=True, related_name="snapshots"
+    )
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    file_name = models.CharField("nama berkas", max_length=300)
+    file_sha256 = models.CharField("SHA-256 berkas", max_length=64)
+    file_size = models.BigIntegerField("ukuran berkas", default=0)
+    layout = models.CharField("tata letak", max_length=40, blank=True)
+    extra_columns = models.JSONField("kolom tambahan", default=list, blank=True)
+    rows_read = models.PositiveIntegerField("baris dibaca", default=0)
+    rows_imported = models.PositiveIntegerField("baris diimpor", default=0)
+    rows_rejected = models.PositiveIntegerField("baris ditolak", default=0)
+    state = models.CharField(
+        "status", max_length=12, choices=SnapshotState.choices, default=SnapshotState.IMPORTING
+    )
+    error = models.TextField("pesan kegagalan", blank=True)
+    table_name = models.CharField(max_length=63, blank=True)
+    started_at = models.DateTimeField("mulai", auto_now_add=True)
+    finished_at = models.DateTimeField("selesai", null=True, blank=True)
+    # Heartbeat of the importing process, so a killed import can be told from a running one.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = "snapshot register"
+        verbose_name_plural = "snapshot register"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=[s.value for s in SnapshotState]),
+                name="snapshot_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=[s.value for s in Source]), name="snapshot_source_valid"
+            ),
+            # One active snapshot per region: the lookups' single source of truth.
+            models.UniqueConstraint(
+                fields=["region_code"],
+                condition=Q(state="active"),
+                name="snapshot_one_active_per_region",
+            ),
+            # The same file is imported once per source (serves the re-import check).
+            models.UniqueConstraint(
+                fields=["source", "file_sha256"],
+                condition=Q(state__in=["importing", "active", "superseded"]),
+                name="snapshot_file_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} {self.period} ({self.region_code or 'nasional'})"
+
+    @property
+    def period_label(self) -> str:
+        """'September 2026', as a lookup answer names its data."""
+        year, month = self.period.split("-")
+        return f"{MONTHS[int(month) - 1]} {year}"
+
+
+MONTHS = [
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+]  # fmt: skip
+
+
+class Rejection(models.Model):
+    """A row of an export that was not imported, with where and why."""
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="rejections")
+    line = models.PositiveIntegerField("baris")
+    column = models.CharField("kolom", max_length=100, blank=True)
+    value = models.CharField("isi", max_length=200, blank=True)
+    reason = models.CharField("alasan", max_length=300)
+
+    class Meta:
+        ordering = ["snapshot", "line"]
+        verbose_name = "baris ditolak"
+        verbose_name_plural = "baris ditolak"
+        # Serves the rejection report: one snapshot's rejections in line order.
+        indexes = [models.Index(fields=["snapshot", "line"], name="rejection_report")]
+
+
+class LookupLog(models.Model):
+    """Who looked up which NIK or KK, when, at which office, for which case. Append-only."""
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="lookups")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    nik = models.CharField("NIK", max_length=16, blank=True)
+    no_kk = models.CharField("No KK", max_length=16, blank=True)
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.SET_NULL, null=True, blank=True)
+    found = models.BooleanField("ditemukan", default=False)
+    case_ref = models.CharField("perkara", max_length=40, blank=True)
+    channel = models.CharField("saluran", max_length=10, default="web")
+    at = models.DateTimeField("waktu", auto_now_add=True, db_index=False)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = "log pencarian"
+        verbose_name_plural = "log pencarian"
+        # Serves the office's lookup log page, newest first.
+        indexes = [models.Index(fields=["office", "-at"], name="lookup_log_by_office")]
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            raise ValueError("Log pencarian tidak boleh diubah.")
+        super().save(*args, **kwargs)

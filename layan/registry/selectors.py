@@ -1,0 +1,102 @@
+"""Reading the register: which snapshot answers for an office, and its rows as people."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import QuerySet
+
+from layan.offices.models import Office
+from layan.registry import storage
+from layan.registry.models import LookupLog, Snapshot, SnapshotState
+
+
+@dataclass(frozen=True)
+class Person:
+    """One person of a snapshot, as lookups show them."""
+
+    nik: str
+    no_kk: str
+    name: str
+    sex: str
+    birth_place: str
+    birth_date: date | None
+    relationship: str
+    address: str
+    rt: str
+    rw: str
+    area_code: str
+    district_name: str
+    village_name: str
+    desil: int | None
+    presence: str
+    pkh: bool
+    bpnt: bool
+    pbi: bool
+    line: int
+
+    @property
+    def regency_code(self) -> str:
+        return self.area_code[:4]
+
+    @property
+    def programmes(self) -> list[str]:
+        return [label for flag, label in (
+            (self.pkh, "PKH"), (self.bpnt, "BPNT/Sembako"), (self.pbi, "PBI-JK"),
+        ) if flag]  # fmt: skip
+
+
+def person_from_row(row: tuple) -> Person:
+    values = dict(zip(storage.COLUMNS, row, strict=True))
+    flags = values["flags"] or 0
+    birth = values["birth_date"]
+    if isinstance(birth, str):
+        birth = date.fromisoformat(birth)
+    return Person(
+        nik=f"{values['nik']:016d}",
+        no_kk=f"{values['no_kk']:016d}",
+        name=values["name"],
+        sex=values["sex"],
+        birth_place=values["birth_place"] or "",
+        birth_date=birth,
+        relationship=values["relationship"] or "",
+        address=values["address"] or "",
+        rt=values["rt"] or "",
+        rw=values["rw"] or "",
+        area_code=values["area_code"],
+        district_name=values["district_name"] or "",
+        village_name=values["village_name"] or "",
+        desil=values["desil"],
+        presence=values["presence"] or "",
+        pkh=bool(flags & storage.FLAG_BITS["pkh"]),
+        bpnt=bool(flags & storage.FLAG_BITS["bpnt"]),
+        pbi=bool(flags & storage.FLAG_BITS["pbi"]),
+        line=values["line"],
+    )
+
+
+def regions_covering(region_code: str) -> list[str]:
+    """The snapshot regions that include an office's region, most precise first."""
+    province = region_code.split(".")[0]
+    return [region_code, province, ""]
+
+
+def snapshot_active_for(office: Office) -> Snapshot | None:
+    """The active snapshot that answers for an office: its regency's, else its province's."""
+    candidates = {
+        s.region_code: s
+        for s in Snapshot.objects.filter(
+            state=SnapshotState.ACTIVE, region_code__in=regions_covering(office.region_code)
+        )
+    }
+    for region in regions_covering(office.region_code):
+        if region in candidates:
+            return candidates[region]
+    return None
+
+
+def snapshots_of_office(office: Office) -> QuerySet[Snapshot]:
+    return Snapshot.objects.filter(region_code__in=regions_covering(office.region_code))
+
+
+def lookups_of_office(office: Office) -> QuerySet[LookupLog]:
+    return LookupLog.objects.filter(office=office).select_related("user", "snapshot")

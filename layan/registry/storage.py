@@ -1,0 +1,179 @@
+"""The physical table of one snapshot's people, on SQLite and PostgreSQL.
+
+Each snapshot gets a table of its own, created empty, filled by the bulk path
+of the database (executemany on SQLite, COPY on PostgreSQL) with no index to
+maintain, and indexed once at the end. Making it visible is a one-row update
+of the snapshot; dropping a superseded or failed snapshot is a DROP TABLE.
+The model of a row is the tuple below, not a Django model: a million rows
+never pass through the ORM.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+
+# Stored columns, in order. Region codes are kept as one `area_code` (the most
+# precise of village/district/regency code) from which the others derive.
+COLUMNS = (
+    "nik", "no_kk", "name", "sex", "birth_place", "birth_date", "relationship",
+    "address", "rt", "rw", "area_code", "district_name", "village_name", "desil",
+    "presence", "flags", "extra", "line",
+)  # fmt: skip
+NIK, NO_KK, LINE = 0, 1, len(COLUMNS) - 1
+
+# Programme flags packed into one integer column.
+FLAG_BITS = {"pkh": 1, "bpnt": 2, "pbi": 4}
+
+_SQL_TYPES = {
+    "sqlite": {"int": "INTEGER", "text": "TEXT", "date": "TEXT"},
+    "postgresql": {"int": "bigint", "text": "text", "date": "date"},
+}
+_COLUMN_KINDS = {"nik": "int", "no_kk": "int", "desil": "int", "flags": "int", "line": "int"}
+_COLUMN_KINDS["birth_date"] = "date"
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    nik: int
+    line: int
+    first_line: int
+
+
+def table_name(snapshot_id: int) -> str:
+    return f"registry_people_{int(snapshot_id)}"
+
+
+def _quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def table_create(name: str) -> None:
+    """An empty table with no index: rows go in at the database's bulk speed."""
+    types = _SQL_TYPES[connection.vendor]
+    columns = ", ".join(
+        f"{column} {types[_COLUMN_KINDS.get(column, 'text')]}"
+        + (" NOT NULL" if column in ("nik", "no_kk", "line") else "")
+        for column in COLUMNS
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {_quote(name)}")
+        cursor.execute(f"CREATE TABLE {_quote(name)} ({columns})")
+
+
+def table_drop(name: str) -> None:
+    if not name:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {_quote(name)}")
+
+
+def rows_insert(name: str, rows: Sequence[tuple]) -> None:
+    """Append rows with the database's bulk path (caller holds the transaction)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            sql = f"COPY {_quote(name)} ({', '.join(COLUMNS)}) FROM STDIN"
+            with cursor.copy(sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join("?" * len(COLUMNS))
+            cursor.executemany(f"INSERT INTO {_quote(name)} VALUES ({marks})", rows)
+
+
+def duplicates_remove(name: str) -> list[Duplicate]:
+    """Delete every later row of a NIK that occurs more than once; report them."""
+    table = _quote(name)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT nik, line FROM {table} WHERE nik IN "
+            f"(SELECT nik FROM {table} GROUP BY nik HAVING COUNT(*) > 1) ORDER BY nik, line"
+        )
+        found: list[Duplicate] = []
+        first: dict[int, int] = {}
+        for nik, line in cursor.fetchall():
+            if nik in first:
+                found.append(Duplicate(nik=nik, line=line, first_line=first[nik]))
+            else:
+                first[nik] = line
+        for start in range(0, len(found), 500):
+            lines = [d.line for d in found[start : start + 500]]
+            marks = ", ".join(["%s"] * len(lines))
+            cursor.execute(f"DELETE FROM {table} WHERE line IN ({marks})", lines)
+    return found
+
+
+def indexes_build(name: str) -> list[Duplicate]:
+    """Index NIK (unique) and KK after the load; duplicates found on the way are removed."""
+    table = _quote(name)
+    duplicates: list[Duplicate] = []
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(_unique_nik_sql(name))
+    except Exception as exc:  # IntegrityError on either backend: a NIK occurs twice
+        if "unique" not in str(exc).lower() and "duplicate" not in str(exc).lower():
+            raise
+        duplicates = duplicates_remove(name)
+        with connection.cursor() as cursor:
+            cursor.execute(_unique_nik_sql(name))
+    with connection.cursor() as cursor:
+        # Serves the household lookup: every member of one No KK.
+        cursor.execute(f"CREATE INDEX {_quote(name + '_kk')} ON {table} (no_kk)")
+        cursor.execute(f"ANALYZE {table}")
+    return duplicates
+
+
+def _unique_nik_sql(name: str) -> str:
+    # Serves the lookup by NIK; on PostgreSQL it is the primary key.
+    if connection.vendor == "postgresql":
+        return f"ALTER TABLE {_quote(name)} ADD PRIMARY KEY (nik)"
+    return f"CREATE UNIQUE INDEX {_quote(name + '_nik')} ON {_quote(name)} (nik)"
+
+
+def _select(name: str) -> str:
+    return f"SELECT {', '.join(COLUMNS)} FROM {_quote(name)}"
+
+
+def person_by_nik(name: str, nik: int) -> tuple | None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"{_select(name)} WHERE nik = %s", [nik])
+        return cursor.fetchone()
+
+
+def household(name: str, no_kk: int) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"{_select(name)} WHERE no_kk = %s ORDER BY line", [no_kk])
+        return cursor.fetchall()
+
+
+def people_count(name: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {_quote(name)}")
+        return cursor.fetchone()[0]
+
+
+def area_codes(name: str) -> list[str]:
+    """The distinct regency codes (4 digits) of a snapshot's rows."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT DISTINCT SUBSTR(area_code, 1, 4) FROM {_quote(name)}")
+        return sorted(row[0] for row in cursor.fetchall() if row[0])
+
+
+def diff_rows(old: str, new: str, kind: str) -> Iterable[tuple]:
+    """People who entered, left, or whose desil or programme flags changed."""
+    a, b = _quote(old), _quote(new)
+    distinct = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+    cols_b = ", ".join(f"b.{c}" for c in COLUMNS)
+    cols_a = ", ".join(f"a.{c}" for c in COLUMNS)
+    queries = {
+        "entered": f"SELECT {cols_b} FROM {b} b LEFT JOIN {a} a ON a.nik = b.nik "
+        "WHERE a.nik IS NULL ORDER BY b.line",
+        "left": f"SELECT {cols_a} FROM {a} a LEFT JOIN {b} b ON a.nik = b.nik "
+        "WHERE b.nik IS NULL ORDER BY a.line",
+        "changed": f"SELECT {cols_b}, a.desil, a.flags FROM {a} a JOIN {b} b ON a.nik = b.nik "
+        f"WHERE a.desil {distinct} b.desil OR a.flags {distinct} b.flags ORDER BY b.line",
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(queries[kind])
+        while batch := cursor.fetchmany(2000):
+            yield from batch
