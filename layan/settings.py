@@ -201,7 +201,9 @@ LOGGING = {
 
 # Background work (register imports) runs through Django's tasks API with a
 # database-backed queue; `layan serve` starts the worker beside the web server.
-TASKS = {"default": {"BACKEND": os.environ.get("LAYAN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+TASKS = {
+    "default": {"BACKEND": os.environ.get("LAYAN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}
+}
 # A register file whose share of rejected rows passes this fails as a whole.
 REGISTRY_MAX_REJECTED = float(os.environ.get("LAYAN_REGISTRY_MAX_REJECTED", "0.05"))
 

@@ -61,9 +61,10 @@ def converter_build(layout: Layout, headers: list[str], *, region: str = "") -> 
     )  # fmt: skip
     i_regency, i_province = index["regency_code"], get("province_code")
     i_district, i_village = get("district_code"), get("village_code")
-    optional = [
-        get(f) for f in ("birth_place", "relationship", "address", "rt", "rw")
-    ] + [get("district_name"), get("village_name")]
+    optional = [get(f) for f in ("birth_place", "relationship", "address", "rt", "rw")] + [
+        get("district_name"),
+        get("village_name"),
+    ]
     i_desil, i_presence = get("desil"), get("presence")
     flag_at = [(get(f), FLAG_BITS[f]) for f in ("pkh", "bpnt", "pbi") if get(f) is not None]
     sex_words, flag_words = layout.sex, layout.flags
@@ -142,4 +143,3 @@ def _area_code(values, i_province, i_regency, i_district, i_village) -> str:
 def extra_headers(layout: Layout, headers: list[str]) -> list[str]:
     mapped = {c.lower() for c in layout.columns.values()}
     return [h for h in headers if h.strip().lower() not in mapped]
-

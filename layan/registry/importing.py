@@ -104,7 +104,9 @@ def _check_source_period(source: str, period: str) -> None:
     try:
         period_validator(period)
     except Exception:
-        raise RegistryImportError(f"Periode '{period}' tidak sah; tulis YYYY-MM, mis. 2026-09.") from None
+        raise RegistryImportError(
+            f"Periode '{period}' tidak sah; tulis YYYY-MM, mis. 2026-09."
+        ) from None
 
 
 def _snapshot_start(*, source, period, path, fingerprint, layout, headers, office, user):
@@ -205,13 +207,9 @@ def _chunk_write(snapshot, rows, rejected, table: Table, progress) -> None:
         snapshot.rows_imported += len(rows)
         snapshot.rows_rejected += len(rejected)
         snapshot.heartbeat_at = timezone.now()
-        snapshot.save(
-            update_fields=["rows_read", "rows_imported", "rows_rejected", "heartbeat_at"]
-        )
+        snapshot.save(update_fields=["rows_read", "rows_imported", "rows_rejected", "heartbeat_at"])
     if progress:
-        progress(
-            Progress(snapshot.rows_read, snapshot.rows_rejected, table.position(), table.size)
-        )
+        progress(Progress(snapshot.rows_read, snapshot.rows_rejected, table.position(), table.size))
     if snapshot.rows_read >= EARLY_JUDGE_ROWS:
         _judge_rejections(snapshot)
 
@@ -241,7 +239,12 @@ def _finish(snapshot: Snapshot, region: str) -> None:
         _rejections_add(
             snapshot,
             [
-                (d.line, "nik", str(d.nik), f"NIK ganda dalam berkas (sama dengan baris {d.first_line})")
+                (
+                    d.line,
+                    "nik",
+                    str(d.nik),
+                    f"NIK ganda dalam berkas (sama dengan baris {d.first_line})",
+                )
                 for d in duplicates
             ],
         )

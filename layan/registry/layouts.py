@@ -113,9 +113,7 @@ def layout_from_mapping(data: dict, *, name: str = "pemetaan") -> Layout:
         problems.append("date_format harus berupa format strftime, mis. %d/%m/%Y")
     if problems:
         raise LayoutError("Pemetaan tidak sah: " + "; ".join(problems))
-    return Layout(
-        name=name, columns=columns, sex=sex, flags=flags, date_formats=(date_format,)
-    )
+    return Layout(name=name, columns=columns, sex=sex, flags=flags, date_formats=(date_format,))
 
 
 def layout_from_file(path: Path) -> Layout:
@@ -126,4 +124,3 @@ def layout_from_file(path: Path) -> Layout:
     except json.JSONDecodeError as exc:
         raise LayoutError(f"Berkas pemetaan {path} bukan JSON yang sah: {exc}") from exc
     return layout_from_mapping(data, name=path.stem)
-

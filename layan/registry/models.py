@@ -117,6 +117,9 @@ class Rejection(models.Model):
         # Serves the rejection report: one snapshot's rejections in line order.
         indexes = [models.Index(fields=["snapshot", "line"], name="rejection_report")]
 
+    def __str__(self) -> str:
+        return f"baris {self.line}: {self.reason}"
+
 
 class LookupLog(models.Model):
     """Who looked up which NIK or KK, when, at which office, for which case. Append-only."""
@@ -137,6 +140,9 @@ class LookupLog(models.Model):
         verbose_name_plural = "log pencarian"
         # Serves the office's lookup log page, newest first.
         indexes = [models.Index(fields=["office", "-at"], name="lookup_log_by_office")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.nik or self.no_kk} {self.at:%Y-%m-%d %H:%M}"
 
     def save(self, *args, **kwargs):
         if self.pk:
