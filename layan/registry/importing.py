@@ -35,6 +35,8 @@ EARLY_JUDGE_ROWS = 10_000
 class RegistryImportError(Exception):
     """An import that cannot go on; the message says why, in Bahasa Indonesia."""
 
+    snapshot: Snapshot | None = None
+
 
 class AlreadyImported(RegistryImportError):
     def __init__(self, snapshot: Snapshot):
@@ -174,6 +176,8 @@ def registry_import(
             # KeyboardInterrupt included: whatever stops us, nothing half-written stays.
             reason = str(exc) if isinstance(exc, RegistryImportError | LayoutError) else repr(exc)
             snapshot_fail(snapshot, reason)
+            if isinstance(exc, RegistryImportError):
+                exc.snapshot = snapshot  # so the caller can show the rejection report
             raise
     finally:
         table.close()
