@@ -77,7 +77,7 @@ def test_rows_outside_the_expected_region_are_rejected(db, tmp_path):
     rows = [*people(25), person(901, kode_kabupaten="5271", nik=make_nik("5271", serial=901))]
     snapshot = _import(write_dtks(tmp_path / "a.csv", rows), region="73.08")
     [(line, column, reason)] = _rejections(snapshot)
-    assert line == 27
+    assert (line, column) == (27, "kode_kabupaten")
     assert "di luar wilayah 73.08" in reason
 
 
@@ -202,7 +202,7 @@ def test_mapping_file_reads_another_layout(db, tmp_path):
             },
             "sex": {"LK": "L", "PR": "P"},
             "date_format": "%d-%m-%Y",
-        }  # fmt: skip
+        }
     )
     snapshot = _import(path, layout=layout)
     assert snapshot.rows_imported == 1
