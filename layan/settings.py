@@ -206,6 +206,9 @@ TASKS = {
 }
 # A register file whose share of rejected rows passes this fails as a whole.
 REGISTRY_MAX_REJECTED = float(os.environ.get("LAYAN_REGISTRY_MAX_REJECTED", "0.05"))
+REGISTRY_MAX_UPLOAD_BYTES = int(os.environ.get("LAYAN_REGISTRY_MAX_UPLOAD_MB", "1024")) * 1_000_000
+# Uploads above this size are streamed to a temporary file, not held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5_000_000
 
 # Where the bundled service definitions and seed offices live.
 SOPS_DIR = PACKAGE_DIR / "catalogue" / "sops"

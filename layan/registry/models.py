@@ -148,3 +148,52 @@ class LookupLog(models.Model):
         if self.pk:
             raise ValueError("Log pencarian tidak boleh diubah.")
         super().save(*args, **kwargs)
+
+
+class UploadState(models.TextChoices):
+    QUEUED = "queued", "Menunggu"
+    RUNNING = "running", "Sedang diimpor"
+    DONE = "done", "Selesai"
+    FAILED = "failed", "Gagal"
+
+
+class Upload(models.Model):
+    """A register file uploaded by an office admin, imported in the background."""
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="uploads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    file = models.FileField(upload_to="registry/uploads/", max_length=300)
+    original_name = models.CharField("nama berkas", max_length=300)
+    source = models.CharField("sumber", max_length=10, choices=Source.choices)
+    period = models.CharField("periode", max_length=7, validators=[period_validator])
+    mapping = models.JSONField("pemetaan", null=True, blank=True)
+    state = models.CharField(
+        "status", max_length=10, choices=UploadState.choices, default=UploadState.QUEUED
+    )
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.SET_NULL, null=True, blank=True)
+    message = models.TextField("pesan", blank=True)
+    bytes_total = models.BigIntegerField(default=0)
+    bytes_read = models.BigIntegerField(default=0)
+    rows_read = models.PositiveIntegerField(default=0)
+    rows_rejected = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField("diunggah", auto_now_add=True)
+    finished_at = models.DateTimeField("selesai", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "unggahan register"
+        verbose_name_plural = "unggahan register"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=[s.value for s in UploadState]), name="upload_state_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_state_display()})"
+
+    @property
+    def percent(self) -> int:
+        if self.state == UploadState.DONE:
+            return 100
+        return int(100 * self.bytes_read / self.bytes_total) if self.bytes_total else 0

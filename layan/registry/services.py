@@ -8,8 +8,9 @@ from django.db import transaction
 from layan.core.nik import kk_check, nik_check
 from layan.offices.models import Membership, Office
 from layan.registry import storage
-from layan.registry.models import LookupLog, Snapshot
+from layan.registry.models import LookupLog, Snapshot, Upload
 from layan.registry.selectors import Person, person_from_row, snapshot_active_for
+from layan.registry.tasks import registry_upload_import
 
 
 @dataclass
@@ -102,3 +103,20 @@ def _fill(result: LookupResult) -> None:
         kk = int(person.no_kk)
     members = [person_from_row(row) for row in storage.household(table, kk)]
     result.household = [p for p in members if _in_region(result.office, p)]
+
+
+def upload_create(*, office: Office, user, file, source: str, period: str, mapping=None):
+    """Store an uploaded export and queue its import once the upload is committed."""
+    with transaction.atomic():
+        upload = Upload.objects.create(
+            office=office,
+            user=user,
+            file=file,
+            original_name=file.name[:300],
+            source=source,
+            period=period,
+            mapping=mapping,
+            bytes_total=file.size,
+        )
+        transaction.on_commit(lambda: registry_upload_import.enqueue(upload.pk))
+    return upload

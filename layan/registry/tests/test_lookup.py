@@ -1,0 +1,123 @@
+"""Lookups: the person and household, named snapshot, office scope, and a log of every one."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from layan.core.nik import NikError
+from layan.offices.models import Office
+from layan.registry.importing import registry_import
+from layan.registry.models import LookupLog
+from layan.registry.services import registry_lookup
+from layan.registry.tests.factories import make_nik, people, person, write_dtks
+
+
+@pytest.fixture
+def bone_register(seeded, tmp_path):
+    rows = [*people(30), person(500, kk_serial=2), person(501, kk_serial=2, female=True)]
+    return registry_import(
+        path=write_dtks(tmp_path / "bone.csv", rows), source="dtks", period="2026-09"
+    )
+
+
+@pytest.fixture
+def bone_officer(make_user):
+    return make_user("petugas.bone", bone=["petugas"])
+
+
+def _bone() -> Office:
+    return Office.objects.get(slug="bone")
+
+
+def test_lookup_by_nik_gives_person_household_and_period(bone_register, bone_officer):
+    nik = person(500).nik
+    result = registry_lookup(office=_bone(), user=bone_officer, nik=nik)
+    assert result.found
+    assert result.person.nik == nik
+    assert result.snapshot == bone_register
+    assert result.source_label == "data DTKS per September 2026"
+    household_niks = {p.nik for p in result.household}
+    assert nik in household_niks
+    assert person(501, female=True).nik in household_niks
+    assert all(p.no_kk == result.person.no_kk for p in result.household)
+
+
+def test_lookup_by_kk_gives_the_household(bone_register, bone_officer):
+    no_kk = person(500, kk_serial=2).no_kk
+    result = registry_lookup(office=_bone(), user=bone_officer, no_kk=no_kk)
+    assert result.found
+    assert result.person is None
+    assert len(result.household) >= 2
+
+
+def test_unknown_nik_is_not_registered(bone_register, bone_officer):
+    result = registry_lookup(office=_bone(), user=bone_officer, nik=make_nik(serial=9000))
+    assert not result.found
+    assert "Tidak terdaftar dalam register kantor ini" in result.message
+    assert "September 2026" in result.message
+
+
+def test_person_outside_the_office_region_is_answered_as_unknown(seeded, tmp_path, make_user):
+    # One province-wide file: people of Bone (73.08) and of Kota Makassar (73.71).
+    makassar_nik = make_nik("7371", serial=77)
+    rows = [*people(30), person(77, nik=makassar_nik, kode_kabupaten="7371")]
+    snapshot = registry_import(
+        path=write_dtks(tmp_path / "sulsel.csv", rows), source="dtks", period="2026-09"
+    )
+    assert snapshot.region_code == "73"
+    officer = make_user("petugas.bone", bone=["petugas"])
+    outside = registry_lookup(office=_bone(), user=officer, nik=makassar_nik)
+    inside = registry_lookup(office=_bone(), user=officer, nik=person(1).nik)
+    assert inside.found and inside.snapshot == snapshot
+    assert not outside.found
+    assert outside.person is None and outside.household == []
+    assert (
+        outside.message
+        == registry_lookup(office=_bone(), user=officer, nik=make_nik(serial=9001)).message
+    )
+
+
+def test_another_offices_staff_are_refused(bone_register, make_user):
+    bima_officer = make_user("petugas.bima", bima=["petugas"])
+    with pytest.raises(PermissionDenied):
+        registry_lookup(office=_bone(), user=bima_officer, nik=person(1).nik)
+    assert not LookupLog.objects.exists()
+
+
+def test_office_without_register_data_says_so(seeded, make_user):
+    officer = make_user("petugas.blitar", blitar=["petugas"])
+    result = registry_lookup(
+        office=Office.objects.get(slug="blitar"), user=officer, nik=make_nik("3572", serial=1)
+    )
+    assert not result.found
+    assert "belum ada data register" in result.message
+
+
+@pytest.mark.parametrize(
+    ("nik", "reason"),
+    [("123", "16 digit"), ("9908011209630001", "provinsi"), ("7308013102630001", "tanggal")],
+)
+def test_invalid_nik_is_refused_with_the_reason(bone_register, bone_officer, nik, reason):
+    with pytest.raises(NikError) as info:
+        registry_lookup(office=_bone(), user=bone_officer, nik=nik)
+    assert reason in info.value.reason
+
+
+def test_every_lookup_is_logged(bone_register, bone_officer):
+    registry_lookup(office=_bone(), user=bone_officer, nik=person(1).nik, case_ref="K-1")
+    registry_lookup(office=_bone(), user=bone_officer, nik=make_nik(serial=9000))
+    registry_lookup(office=_bone(), user=bone_officer, no_kk=person(1).no_kk)
+    logs = list(LookupLog.objects.order_by("pk"))
+    assert [(log.nik, log.no_kk, log.found, log.case_ref) for log in logs] == [
+        (person(1).nik, "", True, "K-1"),
+        (make_nik(serial=9000), "", False, ""),
+        ("", person(1).no_kk, True, ""),
+    ]
+    assert all(log.user == bone_officer and log.snapshot == bone_register for log in logs)
+
+
+def test_log_rows_cannot_be_changed(bone_register, bone_officer):
+    registry_lookup(office=_bone(), user=bone_officer, nik=person(1).nik)
+    log = LookupLog.objects.get()
+    log.found = False
+    with pytest.raises(ValueError, match="tidak boleh diubah"):
+        log.save()
