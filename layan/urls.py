@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from layan.api import api
 from layan.public import views as public_views
 
 admin.site.site_header = "Layan — pengaturan kantor"
@@ -9,7 +10,9 @@ admin.site.index_title = "Pengaturan"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
     path("", include("layan.core.urls")),
+    path("staf/<slug:office>/register/", include("layan.registry.urls")),
     path("", include("layan.public.urls")),
 ]
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
@@ -16,3 +17,24 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+
+class ApiToken(models.Model):
+    """A bearer token for the JSON API; only its SHA-256 is stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    # Unique, so it is also the index `token_user` looks a presented token up by.
+    key_hash = models.CharField("SHA-256 token", max_length=64, unique=True)
+    prefix = models.CharField("awalan", max_length=8)
+    created_at = models.DateTimeField("dibuat", auto_now_add=True)
+    last_used_at = models.DateTimeField("terakhir dipakai", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "token API"
+        verbose_name_plural = "token API"
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"

@@ -7,10 +7,11 @@ a set lookup or a cached parse.
 
 from collections.abc import Callable
 from datetime import date, datetime
+from operator import itemgetter
 
 from layan.core.nik import kk_problem, nik_problem, nik_sex
 from layan.registry.layouts import Layout
-from layan.registry.storage import FLAG_BITS
+from layan.registry.storage import DETAIL_FIELDS, DETAIL_SEP, FLAG_BITS
 
 # A rejection: (line, column header, value, reason in Bahasa Indonesia).
 Rejected = tuple[int, str, str, str]
@@ -32,7 +33,7 @@ def _date_parser(formats: tuple[str, ...]) -> Callable[[str], str | None]:
         value = None
         for fmt in formats:
             try:
-                parsed = datetime.strptime(raw, fmt).date()
+                parsed = datetime.strptime(raw.strip(), fmt).date()
             except ValueError:
                 continue
             if EARLIEST_BIRTH <= parsed <= today:
@@ -53,72 +54,80 @@ def converter_build(layout: Layout, headers: list[str], *, region: str = "") -> 
     position = {h.strip().lower(): i for i, h in enumerate(headers)}
     index = {f: position[c.lower()] for f, c in layout.columns.items() if c.lower() in position}
     header = {f: headers[i] for f, i in index.items()}
-    mapped = set(index.values())
-    extra_at = [i for i in range(len(headers)) if i not in mapped]
     get = index.get
     i_nik, i_kk, i_name, i_sex, i_birth = (
         index["nik"], index["no_kk"], index["name"], index["sex"], index["birth_date"],
     )  # fmt: skip
     i_regency, i_province = index["regency_code"], get("province_code")
     i_district, i_village = get("district_code"), get("village_code")
-    optional = [get(f) for f in ("birth_place", "relationship", "address", "rt", "rw")] + [
-        get("district_name"),
-        get("village_name"),
-    ]
-    i_desil, i_presence = get("desil"), get("presence")
+    i_desil = get("desil")
     flag_at = [(get(f), FLAG_BITS[f]) for f in ("pkh", "bpnt", "pbi") if get(f) is not None]
+    # The details text: DETAIL_FIELDS in order (an absent field reads the empty
+    # cell appended to every row), then the columns no field maps.
+    blank = len(headers)
+    mapped = set(index.values())
+    detail_at = [get(f, blank) for f in DETAIL_FIELDS]
+    detail_at += [i for i in range(len(headers)) if i not in mapped]
+    details_of = itemgetter(*detail_at)
+    join = DETAIL_SEP.join
     sex_words, flag_words = layout.sex, layout.flags
     parse_date = _date_parser(layout.date_formats)
     region_prefix = region.replace(".", "")
 
-    def text(values: list[str], i: int | None) -> str | None:
-        return values[i].strip() or None if i is not None else None
+    # Exports write the same few words for sex and flags; looking the raw cell up
+    # first saves normalising it on every row.
+    sex_exact = {**{k.title(): v for k, v in sex_words.items()}, **sex_words}
+    flag_exact = {**{k.title(): v for k, v in flag_words.items()}, **flag_words}
+
+    def reject(line: int, field: str, value: str, reason: str) -> Rejected:
+        return (line, header[field], value, reason)
 
     def convert(line: int, values: list[str]) -> tuple | Rejected:
         nik = values[i_nik].strip()
         if problem := nik_problem(nik):
-            return (line, header["nik"], nik, problem)
+            return reject(line, "nik", nik, problem)
         no_kk = values[i_kk].strip()
         if problem := kk_problem(no_kk):
-            return (line, header["no_kk"], no_kk, problem)
+            return reject(line, "no_kk", no_kk, problem)
         name = values[i_name].strip()
         if not name:
-            return (line, header["name"], "", "kolom wajib kosong")
-        raw_sex = values[i_sex].strip()
-        sex = sex_words.get(raw_sex.upper())
+            return reject(line, "name", "", "kolom wajib kosong")
+        raw_sex = values[i_sex]
+        sex = sex_exact.get(raw_sex) or sex_words.get(raw_sex.strip().upper())
         if sex is None:
-            return (line, header["sex"], raw_sex, "jenis kelamin tidak dikenal")
+            return reject(line, "sex", raw_sex, "jenis kelamin tidak dikenal")
         if sex != nik_sex(nik):
-            return (line, header["sex"], raw_sex, _sex_reason(sex))
-        raw_birth = values[i_birth].strip()
-        if not raw_birth:
-            return (line, header["birth_date"], "", "kolom wajib kosong")
-        birth = parse_date(raw_birth)
+            return reject(line, "sex", raw_sex, _sex_reason(sex))
+        birth = parse_date(values[i_birth])
         if birth is None:
-            return (line, header["birth_date"], raw_birth, "tanggal lahir tidak mungkin")
+            raw_birth = values[i_birth]
+            reason = "tanggal lahir tidak mungkin" if raw_birth.strip() else "kolom wajib kosong"
+            return reject(line, "birth_date", raw_birth, reason)
         area = _area_code(values, i_province, i_regency, i_district, i_village)
         if len(area) < 4 or not area.isdigit():
-            return (line, header["regency_code"], values[i_regency], "kode wilayah tidak sah")
+            return reject(line, "regency_code", values[i_regency], "kode wilayah tidak sah")
         if region_prefix and not area.startswith(region_prefix):
-            return (line, header["regency_code"], area[:4], f"di luar wilayah {region}")
+            return reject(line, "regency_code", area[:4], f"di luar wilayah {region}")
         desil = None
         if i_desil is not None and (raw_desil := values[i_desil].strip()):
             if not raw_desil.isdigit() or not 1 <= int(raw_desil) <= 10:
-                return (line, header["desil"], raw_desil, "desil harus angka 1 sampai 10")
+                return reject(line, "desil", raw_desil, "desil harus angka 1 sampai 10")
             desil = int(raw_desil)
         flags = 0
         for i, bit in flag_at:
-            value = flag_words.get(values[i].strip().upper())
+            raw = values[i]
+            value = flag_exact.get(raw)
             if value is None:
-                return (line, headers[i], values[i], "tanda program harus Ya/Tidak atau 1/0")
+                value = flag_words.get(raw.strip().upper())
+                if value is None:
+                    return (line, headers[i], raw, "tanda program harus Ya/Tidak atau 1/0")
             if value:
                 flags |= bit
-        extra = "\x1f".join(values[i] for i in extra_at) if extra_at else None
-        opt = [text(values, i) for i in optional]
+        values.append("")
         # In the order of storage.COLUMNS.
         return (
-            int(nik), int(no_kk), name, sex, opt[0], birth, opt[1], opt[2], opt[3], opt[4],
-            area, opt[5], opt[6], desil, text(values, i_presence), flags, extra, line,
+            int(nik), int(no_kk), name, sex, birth, area, desil, flags,
+            join(details_of(values)), line,
         )  # fmt: skip
 
     return convert
@@ -132,8 +141,12 @@ def _sex_reason(sex: str) -> str:
 def _area_code(values, i_province, i_regency, i_district, i_village) -> str:
     """The most precise region code of a row: village, else district, else regency."""
     for i in (i_village, i_district):
-        if i is not None and (code := _digits(values[i].strip())):
-            return code
+        if i is not None:
+            code = values[i]
+            if code.isdigit():
+                return code
+            if code := _digits(code.strip()):
+                return code
     regency = _digits(values[i_regency].strip())
     if len(regency) == 2 and i_province is not None:
         regency = _digits(values[i_province].strip()) + regency

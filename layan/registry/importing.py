@@ -8,6 +8,7 @@ and indexed does one transaction make it `active` and the previous one
 gone: the next import marks it failed and drops its table.
 """
 
+import gc
 import os
 import socket
 from collections.abc import Callable
@@ -19,11 +20,11 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from layan.registry import storage
-from layan.registry.converting import converter_build, extra_headers
+from layan.registry import pipeline, storage
+from layan.registry.converting import extra_headers
 from layan.registry.layouts import Layout, LayoutError, layout_detect
 from layan.registry.models import Rejection, Snapshot, SnapshotState, Source, period_validator
-from layan.registry.tables import Table, file_fingerprint, table_open
+from layan.registry.tables import file_fingerprint, table_open
 
 CHUNK_ROWS = 20_000
 # A running import updates its heartbeat every chunk; one silent this long is dead.
@@ -147,6 +148,7 @@ def registry_import(
     user=None,
     progress: ProgressCallback | None = None,
     chunk_rows: int = CHUNK_ROWS,
+    parallel: bool | None = None,
 ) -> Snapshot:
     """Import one export file as a new snapshot and make it active when complete."""
     _check_source_period(source, period)
@@ -159,63 +161,69 @@ def registry_import(
     if done:
         raise AlreadyImported(done)
     stale_imports_clean()
-    table = table_open(path, fingerprint.encoding)
+    headers = _headers_of(path, fingerprint.encoding)
+    layout = layout or layout_detect(headers)
+    missing = layout.missing_columns(headers)
+    if missing:
+        raise LayoutError(f"Kolom wajib tidak ada: {', '.join(missing)}.")
+    snapshot = _snapshot_start(
+        source=source, period=period, path=path, fingerprint=fingerprint,
+        layout=layout, headers=headers, office=office, user=user,
+    )  # fmt: skip
+    reader = pipeline.Source(path, fingerprint.encoding, layout, region, chunk_rows)
     try:
-        layout = layout or layout_detect(table.headers)
-        missing = layout.missing_columns(table.headers)
-        if missing:
-            raise LayoutError(f"Kolom wajib tidak ada: {', '.join(missing)}.")
-        snapshot = _snapshot_start(
-            source=source, period=period, path=path, fingerprint=fingerprint,
-            layout=layout, headers=table.headers, office=office, user=user,
-        )  # fmt: skip
-        try:
-            _load(snapshot, table, layout, region, progress, chunk_rows)
-            _finish(snapshot, region)
-        except BaseException as exc:
-            # KeyboardInterrupt included: whatever stops us, nothing half-written stays.
-            reason = str(exc) if isinstance(exc, RegistryImportError | LayoutError) else repr(exc)
-            snapshot_fail(snapshot, reason)
-            if isinstance(exc, RegistryImportError):
-                exc.snapshot = snapshot  # so the caller can show the rejection report
-            raise
-    finally:
-        table.close()
+        _load(snapshot, reader, progress, parallel)
+        _finish(snapshot, region)
+    except BaseException as exc:
+        # KeyboardInterrupt included: whatever stops us, nothing half-written stays.
+        reason = str(exc) if isinstance(exc, RegistryImportError | LayoutError) else repr(exc)
+        snapshot_fail(snapshot, reason)
+        if isinstance(exc, RegistryImportError):
+            exc.snapshot = snapshot  # so the caller can show the rejection report
+        raise
     return snapshot
 
 
-def _load(snapshot, table: Table, layout, region, progress, chunk_rows) -> None:
-    snapshot.table_name = storage.table_name(snapshot.pk)
-    snapshot.save(update_fields=["table_name"])
-    storage.table_create(snapshot.table_name)
-    convert = converter_build(layout, table.headers, region=region)
-    rows: list[tuple] = []
-    rejected: list[tuple] = []
-    for line, values in table.rows():
-        result = convert(line, values)
-        if len(result) == 4:
-            rejected.append(result)
-        else:
-            rows.append(result)
-        if len(rows) + len(rejected) >= chunk_rows:
-            _chunk_write(snapshot, rows, rejected, table, progress)
-            rows, rejected = [], []
-    _chunk_write(snapshot, rows, rejected, table, progress)
+def _headers_of(path: Path, encoding: str) -> list[str]:
+    table = table_open(path, encoding)
+    try:
+        return table.headers
+    finally:
+        table.close()
 
 
-def _chunk_write(snapshot, rows, rejected, table: Table, progress) -> None:
+def _load(snapshot, source: pipeline.Source, progress, parallel: bool | None) -> None:
+    # Rows are tuples of strings and ints, which form no reference cycles: the cyclic
+    # garbage collector would only rescan millions of them for nothing.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        snapshot.table_name = storage.table_name(snapshot.pk)
+        snapshot.save(update_fields=["table_name"])
+        storage.table_create(snapshot.table_name)
+        size = source.path.stat().st_size
+        for chunk in pipeline.chunks(source, parallel=parallel):
+            _chunk_write(snapshot, chunk)
+            if progress:
+                progress(
+                    Progress(snapshot.rows_read, snapshot.rows_rejected, chunk.bytes_read, size)
+                )
+            if snapshot.rows_read >= EARLY_JUDGE_ROWS:
+                _judge_rejections(snapshot)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _chunk_write(snapshot, chunk: pipeline.Chunk) -> None:
     with transaction.atomic():
-        storage.rows_insert(snapshot.table_name, rows)
-        _rejections_add(snapshot, rejected)
-        snapshot.rows_read += len(rows) + len(rejected)
-        snapshot.rows_imported += len(rows)
-        snapshot.rows_rejected += len(rejected)
+        storage.rows_insert(snapshot.table_name, chunk.rows)
+        _rejections_add(snapshot, chunk.rejected)
+        snapshot.rows_read += len(chunk.rows) + len(chunk.rejected)
+        snapshot.rows_imported += len(chunk.rows)
+        snapshot.rows_rejected += len(chunk.rejected)
         snapshot.heartbeat_at = timezone.now()
         snapshot.save(update_fields=["rows_read", "rows_imported", "rows_rejected", "heartbeat_at"])
-    if progress:
-        progress(Progress(snapshot.rows_read, snapshot.rows_rejected, table.position(), table.size))
-    if snapshot.rows_read >= EARLY_JUDGE_ROWS:
-        _judge_rejections(snapshot)
 
 
 def _rejections_add(snapshot, rejected) -> None:

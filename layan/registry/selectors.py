@@ -47,6 +47,9 @@ class Person:
 
 def person_from_row(row: tuple) -> Person:
     values = dict(zip(storage.COLUMNS, row, strict=True))
+    details = dict(
+        zip(storage.DETAIL_FIELDS, values["details"].split(storage.DETAIL_SEP), strict=False)
+    )
     flags = values["flags"] or 0
     birth = values["birth_date"]
     if isinstance(birth, str):
@@ -56,21 +59,14 @@ def person_from_row(row: tuple) -> Person:
         no_kk=f"{values['no_kk']:016d}",
         name=values["name"],
         sex=values["sex"],
-        birth_place=values["birth_place"] or "",
         birth_date=birth,
-        relationship=values["relationship"] or "",
-        address=values["address"] or "",
-        rt=values["rt"] or "",
-        rw=values["rw"] or "",
         area_code=values["area_code"],
-        district_name=values["district_name"] or "",
-        village_name=values["village_name"] or "",
         desil=values["desil"],
-        presence=values["presence"] or "",
         pkh=bool(flags & storage.FLAG_BITS["pkh"]),
         bpnt=bool(flags & storage.FLAG_BITS["bpnt"]),
         pbi=bool(flags & storage.FLAG_BITS["pbi"]),
         line=values["line"],
+        **{name: details.get(name, "").strip() for name in storage.DETAIL_FIELDS},
     )
 
 

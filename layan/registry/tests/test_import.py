@@ -5,11 +5,13 @@ import shutil
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
 from layan.registry import storage
 from layan.registry.importing import AlreadyImported, RegistryImportError, registry_import
 from layan.registry.layouts import LayoutError, layout_from_mapping
 from layan.registry.models import Snapshot, SnapshotState
+from layan.registry.selectors import person_from_row
 from layan.registry.tests.factories import DTKS_HEADER, make_nik, people, person, write_dtks
 
 
@@ -157,12 +159,14 @@ def test_semicolon_cp1252_dtsen_layout(db, tmp_path):
     snapshot = registry_import(path=path, source="dtsen", period="2026-09")
     assert snapshot.rows_imported == 1
     row = storage.person_by_nik(snapshot.table_name, int(make_nik(female=True, serial=7)))
-    named = dict(zip(storage.COLUMNS, row, strict=True))
-    assert named["name"] == "SITI AISYAH ÁÉ"
-    assert named["address"] == "JL. KAKAK; NO 2"
-    assert named["sex"] == "P"
-    assert str(named["birth_date"]) == "1963-09-12"
-    assert named["flags"] == storage.FLAG_BITS["pkh"] | storage.FLAG_BITS["pbi"]
+    found = person_from_row(row)
+    assert found.name == "SITI AISYAH ÁÉ"
+    assert found.address == "JL. KAKAK; NO 2"
+    assert found.sex == "P"
+    assert str(found.birth_date) == "1963-09-12"
+    assert found.programmes == ["PKH", "PBI-JK"]
+    assert found.village_name == "BURE"
+    assert snapshot.extra_columns == ["PERIODE"]
 
 
 def test_xlsx_import(db, tmp_path):
@@ -248,3 +252,25 @@ def _table_exists(name: str) -> bool:
     from django.db import connection
 
     return name in connection.introspection.table_names()
+
+
+def test_parallel_validation_gives_the_same_snapshot(db, tmp_path):
+    rows = people(230)
+    rows[17] = person(900, desil="12")
+    rows[151] = person(901, jenis_kelamin="PEREMPUAN")
+    rows.append(person(5))  # duplicate of an earlier NIK
+    path = write_dtks(tmp_path / "a.csv", rows)
+    serial = registry_import(path=path, source="dtks", period="2026-06", parallel=False,
+                             chunk_rows=40)  # fmt: skip
+    copy = tmp_path / "b.csv"
+    copy.write_bytes(path.read_bytes() + b"\n")  # another hash, same rows
+    parallel = registry_import(path=copy, source="dtks", period="2026-09", parallel=True,
+                               chunk_rows=40)  # fmt: skip
+    assert _rejections(parallel) == _rejections(serial)
+    assert len(_rejections(serial)) == 3
+    for snapshot in (serial, parallel):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT nik, line FROM {snapshot.table_name} ORDER BY line")
+            snapshot.stored = cursor.fetchall()
+    assert parallel.stored == serial.stored
+    assert len(parallel.stored) == 228

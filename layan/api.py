@@ -1,0 +1,185 @@
+"""The JSON API under /api/v1/: one NinjaAPI, one error shape, the apps' routers.
+
+Every error answers `{"detail": "...", "errors": [{"field": ..., "reason": ...}]}`
+with the detail in Bahasa Indonesia. Endpoints need a bearer token unless they
+say `auth=None`, so a new endpoint is never public by accident.
+"""
+
+import logging
+
+from django.contrib.auth import authenticate
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI, Router, Schema, Status
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from pydantic import ConfigDict, Field
+
+from layan.catalogue.api import router as catalogue_router
+from layan.core.api_auth import ApiBearer, token_issue
+from layan.core.nik import NikError
+from layan.registry.api import router as registry_router
+
+logger = logging.getLogger("layan.api")
+
+api = NinjaAPI(
+    title="Layan API",
+    version="1",
+    description="Layanan publik Dinas Sosial: kantor, layanan dan SOP-nya, pencarian register.",
+    urls_namespace="api",
+    # Ninja's Swagger UI loads its scripts from a CDN, which the site's CSP forbids.
+    docs_url=None,
+    auth=ApiBearer(),
+)
+
+
+class FieldError(Schema):
+    field: str | None
+    reason: str
+
+
+class ErrorOut(Schema):
+    """The one error shape of the API."""
+
+    detail: str
+    errors: list[FieldError] = []
+
+
+def error_response(
+    request: HttpRequest, status: int, detail: str, errors: list[dict] | None = None
+) -> HttpResponse:
+    return api.create_response(request, {"detail": detail, "errors": errors or []}, status=status)
+
+
+# Pydantic's messages are English; officers read these, so the common ones are translated.
+REASONS = {
+    "missing": "wajib diisi",
+    "string_type": "harus berupa teks",
+    "int_type": "harus berupa bilangan bulat",
+    "int_parsing": "harus berupa bilangan bulat",
+    "bool_type": "harus true atau false",
+    "json_invalid": "isi permintaan bukan JSON yang sah",
+    "model_attributes_type": "harus berupa objek JSON",
+    "dict_type": "harus berupa objek JSON",
+    "list_type": "harus berupa daftar",
+    "extra_forbidden": "isian tidak dikenal",
+    "string_too_long": "paling banyak {max_length} karakter",
+    "string_too_short": "paling sedikit {min_length} karakter",
+    "string_pattern_mismatch": "bentuknya tidak sah",
+}
+
+
+def _field(loc: tuple | list) -> str | None:
+    # ninja's loc is (source, param name, *path) for a body, (source, name) otherwise.
+    path = list(loc[2:] if loc and loc[0] == "body" else loc[1:])
+    return ".".join(str(part) for part in path) or None
+
+
+def _reason(error: dict) -> str:
+    template = REASONS.get(error.get("type", ""))
+    if template:
+        return template.format(**error.get("ctx", {}))
+    return str(error.get("msg", "")).removeprefix("Value error, ")
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [{"field": _field(e.get("loc", ())), "reason": _reason(e)} for e in exc.errors]
+    return error_response(request, 422, "Isian permintaan tidak sah.", errors)
+
+
+@api.exception_handler(NikError)
+def on_nik_error(request: HttpRequest, exc: NikError) -> HttpResponse:
+    return error_response(request, 422, "Nomor tidak sah.", [{"field": None, "reason": exc.reason}])
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    message = str(exc)
+    # get_object_or_404 says "No Office matches the given query." in English.
+    if not message or message.endswith("matches the given query."):
+        message = "Data tidak ditemukan."
+    return error_response(request, 404, message)
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return error_response(request, 403, str(exc) or "Anda tidak berhak atas permintaan ini.")
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = error_response(
+        request, 401, "Token tidak ada, tidak dikenal, atau akunnya tidak boleh masuk."
+    )
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(AuthorizationError)
+def on_authorization_error(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
+    return error_response(request, 403, "Anda tidak berhak atas permintaan ini.")
+
+
+# Ninja raises HttpError with English messages (e.g. 400 for a body that is not JSON).
+HTTP_ERRORS = {
+    400: "Isi permintaan tidak dapat dibaca; kirim JSON yang sah.",
+    429: "Terlalu banyak permintaan; silakan coba lagi nanti.",
+}
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return error_response(request, exc.status_code, HTTP_ERRORS.get(exc.status_code, str(exc)))
+
+
+@api.exception_handler(Exception)
+def on_server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # Logged with the traceback as Django would; the client gets the one error shape.
+    logger.exception("API %s %s", request.method, request.path)
+    return error_response(request, 500, "Terjadi kesalahan pada server; silakan coba lagi.")
+
+
+class TokenIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    username: str = Field(max_length=150)
+    password: str = Field(max_length=4096)
+
+
+class TokenOut(Schema):
+    token: str
+    token_type: str = "Bearer"
+
+
+@api.post(
+    "/auth/token",
+    auth=None,
+    response={201: TokenOut, 401: ErrorOut, 422: ErrorOut},
+    tags=["auth"],
+    summary="Minta token API dengan nama pengguna dan kata sandi",
+)
+def auth_token(request: HttpRequest, payload: TokenIn):
+    """Issue a bearer token; the same sign-in rules as the staff pages apply."""
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if user is None:
+        return Status(401, {"detail": "Nama pengguna atau kata sandi salah.", "errors": []})
+    return Status(201, {"token": token_issue(user=user), "token_type": "Bearer"})
+
+
+api.add_router("/registry", registry_router, tags=["registry"])
+api.add_router("/", catalogue_router, tags=["catalogue"])
+
+# Registered last, so it only catches what no endpoint matched: an unknown API
+# address answers in the API's error shape rather than with the site's HTML page.
+fallback = Router(auth=None)
+
+
+@fallback.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", include_in_schema=False
+)
+def unknown_address(request: HttpRequest, rest: str):
+    """No endpoint here."""
+    raise Http404("Alamat API tidak dikenal.")
+
+
+api.add_router("/", fallback)

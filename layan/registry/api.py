@@ -1,0 +1,124 @@
+"""Register lookups over the API: staff only, scoped to an office they work at, all logged."""
+
+from datetime import date
+from typing import Literal
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.errors import ValidationError
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
+
+from layan.core.nik import kk_problem, nik_problem
+from layan.offices.models import Office
+from layan.offices.selectors import memberships_of, office_for_staff
+from layan.registry.services import LookupResult, registry_lookup
+
+router = Router()
+
+
+class LookupIn(Schema):
+    """One lookup: a NIK or a No KK, at an office, optionally for a case."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    nik: str = ""
+    no_kk: str = ""
+    office: str = Field(default="", max_length=50)
+    case: str = Field(default="", max_length=40)
+
+    @field_validator("nik", "no_kk")
+    @classmethod
+    def _structure(cls, value: str, info: ValidationInfo) -> str:
+        # The reasons registry_lookup's NikError would give, checked here so the error
+        # names its field.
+        value = value.strip()
+        check = nik_problem if info.field_name == "nik" else kk_problem
+        if value and (problem := check(value)):
+            raise PydanticCustomError("nik_invalid", "{reason}", {"reason": problem})
+        return value
+
+
+class PersonOut(Schema):
+    nik: str
+    no_kk: str
+    name: str
+    sex: Literal["L", "P"]
+    birth_place: str
+    birth_date: date | None
+    relationship: str
+    address: str
+    rt: str
+    rw: str
+    area_code: str
+    district_name: str
+    village_name: str
+    desil: int | None
+    presence: str
+    programmes: list[str]
+
+
+class LookupOut(Schema):
+    """The answer, naming the snapshot it comes from; outside the region reads as not found."""
+
+    found: bool
+    message: str
+    source: Literal["dtks", "dtsen"] | None
+    period: str | None
+    data_as_of: str
+    snapshot_id: int | None
+    person: PersonOut | None
+    household: list[PersonOut]
+
+    @staticmethod
+    def resolve_source(result: LookupResult) -> str | None:
+        return result.snapshot.source if result.snapshot else None
+
+    @staticmethod
+    def resolve_period(result: LookupResult) -> str | None:
+        return result.snapshot.period if result.snapshot else None
+
+    @staticmethod
+    def resolve_data_as_of(result: LookupResult) -> str:
+        return result.source_label
+
+    @staticmethod
+    def resolve_snapshot_id(result: LookupResult) -> int | None:
+        return result.snapshot.pk if result.snapshot else None
+
+
+def _invalid(reason: str, *fields: str) -> ValidationError:
+    # Shaped like ninja's own body errors, so the API's one handler renders it.
+    return ValidationError(
+        [{"loc": ("body", "payload", field), "msg": reason, "type": "lookup"} for field in fields]
+    )
+
+
+def _lookup_office(user, slug: str) -> Office:
+    """The office named, or the user's only one; 404 for an office they do not work at."""
+    if slug:
+        return office_for_staff(user, slug)
+    offices = {m.office_id: m.office for m in memberships_of(user)}
+    if not offices:
+        raise PermissionDenied("Anda bukan staf kantor mana pun.")
+    if len(offices) > 1:
+        slugs = ", ".join(sorted(o.slug for o in offices.values()))
+        raise _invalid(f"Anda staf di beberapa kantor; sebutkan salah satu: {slugs}", "office")
+    return next(iter(offices.values()))
+
+
+@router.post("/lookup", response=LookupOut, summary="Cari NIK atau No KK di register")
+def lookup(request: HttpRequest, payload: LookupIn):
+    """Look up a NIK (the person and household) or a No KK in the office's register."""
+    if bool(payload.nik) == bool(payload.no_kk):
+        raise _invalid("isi NIK atau No KK, salah satu saja", "nik", "no_kk")
+    office = _lookup_office(request.auth, payload.office)
+    return registry_lookup(
+        office=office,
+        user=request.auth,
+        nik=payload.nik,
+        no_kk=payload.no_kk,
+        case_ref=payload.case,
+        channel="api",
+    )
