@@ -13,7 +13,11 @@ ALLOWED_SUFFIXES = (".csv", ".txt", ".xlsx")
 
 class UploadForm(forms.Form):
     file = forms.FileField(label="Berkas ekspor (CSV atau XLSX)")
-    source = forms.ChoiceField(label="Sumber", choices=Source.choices)
+    source = forms.ChoiceField(
+        label="Sumber",
+        choices=Source.choices,
+        error_messages={"invalid_choice": "Sumber harus DTKS atau DTSEN."},
+    )
     period = forms.CharField(
         label="Periode data (YYYY-MM)", max_length=7, validators=[period_validator]
     )

@@ -244,6 +244,7 @@ def _judge_rejections(snapshot: Snapshot) -> None:
 
 
 def _finish(snapshot: Snapshot, region: str) -> None:
+    _judge_rejections(snapshot)
     if snapshot.rows_imported == 0:
         raise RegistryImportError("Tidak ada baris yang dapat diimpor.")
     duplicates = storage.indexes_build(snapshot.table_name)

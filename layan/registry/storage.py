@@ -180,7 +180,9 @@ def diff_rows(old: str, new: str, kind: str) -> Iterable[tuple]:
         "changed": f"SELECT {cols_b}, a.desil, a.flags FROM {a} a JOIN {b} b ON a.nik = b.nik "
         f"WHERE a.desil {distinct} b.desil OR a.flags {distinct} b.flags ORDER BY b.line",
     }
-    with connection.cursor() as cursor:
+    # A server-side cursor on PostgreSQL: the difference of two million-row
+    # snapshots is streamed, not loaded into memory.
+    with connection.chunked_cursor() as cursor:
         cursor.execute(queries[kind])
         while batch := cursor.fetchmany(2000):
             yield from batch

@@ -14,4 +14,6 @@ urlpatterns = [
         name="registry-rejections",
     ),
     path("beda/", views.registry_diff, name="registry-diff"),
+    path("impor/", views.upload_new, name="registry-upload-new"),
+    path("impor/<int:pk>/", views.upload_detail, name="registry-upload"),
 ]

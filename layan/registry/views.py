@@ -1,4 +1,5 @@
-"""Staff pages of the register: snapshots, NIK/KK lookup, lookup log, rejections, comparison.
+"""Staff pages of the register: snapshots, NIK/KK lookup, lookup log, rejections, comparison,
+and the upload of a new export (office admins), imported in the background.
 
 Every view goes through `office_for_staff`: another office's staff get 404,
 anonymous visitors are sent to sign in.
@@ -9,17 +10,18 @@ import tempfile
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods
 
 from layan.core.nik import NikError
-from layan.offices.models import Office
+from layan.offices.models import Office, Role
 from layan.offices.selectors import office_for_staff
 from layan.registry import diff
-from layan.registry.models import Snapshot
+from layan.registry.forms import UploadForm
+from layan.registry.models import Snapshot, Upload, UploadState
 from layan.registry.selectors import lookups_of_office, snapshots_of_office
-from layan.registry.services import registry_lookup
+from layan.registry.services import registry_lookup, upload_create
 
 LOG_PAGE_SIZE = 50
 DIFF_PREVIEW_ROWS = 200
@@ -171,3 +173,42 @@ def _diff_download(
         handle.seek(0)
         return FileResponse(handle, as_attachment=True, filename=f"{name}.xlsx")
     return None
+
+
+UPLOAD_ROLES = {Role.ADMIN}
+
+
+@login_required
+def upload_new(request: HttpRequest, office: str) -> HttpResponse:
+    office_obj = office_for_staff(request.user, office, roles=UPLOAD_ROLES)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = upload_create(
+            office=office_obj,
+            user=request.user,
+            file=form.cleaned_data["file"],
+            source=form.cleaned_data["source"],
+            period=form.cleaned_data["period"],
+            mapping=form.cleaned_data["mapping"],
+        )
+        return redirect("registry-upload", office=office_obj.slug, pk=upload.pk)
+    uploads = Upload.objects.filter(office=office_obj).select_related("snapshot", "user")[:20]
+    status = 422 if form.errors else 200
+    return render(
+        request,
+        "registry/upload_new.html",
+        {"office": office_obj, "form": form, "uploads": uploads},
+        status=status,
+    )
+
+
+@login_required
+def upload_detail(request: HttpRequest, office: str, pk: int) -> HttpResponse:
+    """Progress and result of one upload; htmx polls the partial while it runs."""
+    office_obj = office_for_staff(request.user, office, roles=UPLOAD_ROLES)
+    upload = get_object_or_404(Upload.objects.select_related("snapshot"), pk=pk, office=office_obj)
+    running = upload.state in (UploadState.QUEUED, UploadState.RUNNING)
+    template = "registry/upload_detail.html"
+    if request.htmx:
+        template += "#status"
+    return render(request, template, {"office": office_obj, "upload": upload, "running": running})
