@@ -214,3 +214,5 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5_000_000
 SOPS_DIR = PACKAGE_DIR / "catalogue" / "sops"
 OFFICES_SEED_DIR = PACKAGE_DIR / "offices" / "seed"
 DEMO_PASSWORD = os.environ.get("LAYAN_DEMO_PASSWORD", "layan-demo")
+# People in each demo office's synthetic register.
+DEMO_REGISTER_SIZE = int(os.environ.get("LAYAN_DEMO_REGISTER_SIZE", "3000"))

@@ -1,5 +1,6 @@
 """The demo: the five seed offices, their services and one account per role."""
 
+import dataclasses
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -9,10 +10,27 @@ from django.db import transaction
 from layan.catalogue.services import services_load_path
 from layan.offices.models import Membership, Office, Role
 from layan.offices.services import office_load_seed
+from layan.registry.importing import AlreadyImported, registry_import
+from layan.registry.models import Snapshot
+from layan.registry.synthetic import synthetic_people, write_csv
+
+DEMO_PERIOD = "2026-09"
+# Half the offices get a DTKS (SIKS-NG) export, half a DTSEN one: both layouts in use.
+DEMO_LAYOUTS = {"bone": "dtks", "bima": "dtsen", "blitar": "dtks", "mataram": "dtsen"}
 
 
 class DemoModeRequired(Exception):
     """Demo accounts are refused outside demo mode."""
+
+
+@dataclass(frozen=True)
+class DemoRegister:
+    """An office's synthetic register and NIKs to try on it."""
+
+    office: Office
+    snapshot: Snapshot
+    registered: list[str]
+    not_registered: list[str]
 
 
 @dataclass(frozen=True)
@@ -21,6 +39,32 @@ class DemoSummary:
     services_loaded: int
     services_new: int
     accounts: list[str]
+    registers: list[DemoRegister]
+
+
+def demo_register_ensure(*, office: Office, size: int) -> DemoRegister:
+    """A synthetic register for an office's region, imported like a real export."""
+    layout = DEMO_LAYOUTS.get(office.slug, "dtsen")
+    folder = settings.VAR_DIR / "demo"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"register-{office.slug}-{DEMO_PERIOD}-{size}.csv"
+    people = synthetic_people(region_code=office.region_code, count=size, seed=1)
+    write_csv(people, path, layout=layout, period=DEMO_PERIOD)
+    try:
+        snapshot = registry_import(
+            path=path, source=layout, period=DEMO_PERIOD, region=office.region_code, office=office
+        )
+    except AlreadyImported as done:
+        snapshot = done.snapshot
+    sample = list(synthetic_people(region_code=office.region_code, count=3, seed=1))
+    # Same region, serials far above any the register used: valid NIKs nobody holds.
+    strangers = synthetic_people(region_code=office.region_code, count=1, seed=7, start_serial=9000)
+    return DemoRegister(
+        office=office,
+        snapshot=snapshot,
+        registered=[person["nik"] for person in sample[:2]],
+        not_registered=[person["nik"] for person in strangers],
+    )
 
 
 def demo_accounts_ensure(*, office: Office, password: str) -> list[str]:
@@ -45,9 +89,22 @@ def demo_accounts_ensure(*, office: Office, password: str) -> list[str]:
     return names
 
 
+def demo_load(*, password: str | None = None, register_size: int | None = None) -> DemoSummary:
+    """Load (or refresh) the whole demo; safe to run again.
+
+    Offices, services and accounts are one transaction; each register is an
+    import of its own, atomic as every import is.
+    """
+    summary = _demo_base(password=password)
+    registers = [
+        demo_register_ensure(office=office, size=register_size or settings.DEMO_REGISTER_SIZE)
+        for office in summary.offices
+    ]
+    return dataclasses.replace(summary, registers=registers)
+
+
 @transaction.atomic
-def demo_load(*, password: str | None = None) -> DemoSummary:
-    """Load (or refresh) the whole demo; safe to run again."""
+def _demo_base(*, password: str | None) -> DemoSummary:
     if not settings.DEMO_MODE:
         raise DemoModeRequired("Demo hanya dapat dimuat dengan LAYAN_DEMO=1.")
     password = password or settings.DEMO_PASSWORD
@@ -65,4 +122,5 @@ def demo_load(*, password: str | None = None) -> DemoSummary:
         services_loaded=len(results),
         services_new=sum(r.created for r in results),
         accounts=accounts,
+        registers=[],
     )

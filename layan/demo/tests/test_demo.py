@@ -8,11 +8,14 @@ from django.core.management.base import CommandError
 from layan.catalogue.models import Service, ServiceVersion
 from layan.demo.services import DemoModeRequired, demo_load
 from layan.offices.models import Membership, Office, Role
+from layan.registry.models import Snapshot
+from layan.registry.services import registry_lookup
 
 
 @pytest.fixture
 def demo_mode(settings):
     settings.DEMO_MODE = True
+    settings.DEMO_REGISTER_SIZE = 60
     # A cheap hasher: 40 Argon2 hashes per test would only slow the suite down.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return settings
@@ -28,7 +31,7 @@ def test_demo_is_refused_outside_demo_mode(db, settings):
 
 
 def test_demo_loads_offices_services_and_an_account_per_role(db, demo_mode):
-    summary = demo_load(password="sandi-demo-uji")
+    summary = demo_load(password="sandi-demo-uji", register_size=60)
     assert Office.objects.count() == 5
     assert Service.objects.count() == 7
     assert len(summary.accounts) == 5 * len(Role)
@@ -39,8 +42,8 @@ def test_demo_loads_offices_services_and_an_account_per_role(db, demo_mode):
 
 
 def test_demo_can_run_again_without_duplicates(db, demo_mode):
-    demo_load(password="sandi-demo-uji")
-    demo_load(password="sandi-demo-uji")
+    demo_load(password="sandi-demo-uji", register_size=60)
+    demo_load(password="sandi-demo-uji", register_size=60)
     assert get_user_model().objects.count() == 40
     assert Membership.objects.count() == 40
     assert ServiceVersion.objects.count() == 7
@@ -55,6 +58,26 @@ def test_demo_command_prints_the_password_once(db, demo_mode, capsys):
 
 
 def test_demo_accounts_cannot_sign_in_once_demo_mode_is_off(db, demo_mode):
-    demo_load(password="sandi-demo-uji")
+    demo_load(password="sandi-demo-uji", register_size=60)
     demo_mode.DEMO_MODE = False
     assert authenticate(username="bone.kadin", password="sandi-demo-uji") is None
+
+
+def test_demo_registers_answer_the_printed_niks(db, demo_mode):
+    summary = demo_load(password="sandi-demo-uji", register_size=60)
+    assert len(summary.registers) == 5
+    for register in summary.registers:
+        office = register.office
+        assert register.snapshot.region_code == office.region_code
+        assert register.snapshot.rows_imported == 60
+        officer = get_user_model().objects.get(username=f"{office.slug}.petugas")
+        for nik in register.registered:
+            assert registry_lookup(office=office, user=officer, nik=nik).found
+        for nik in register.not_registered:
+            assert not registry_lookup(office=office, user=officer, nik=nik).found
+
+
+def test_demo_register_is_not_imported_twice(db, demo_mode):
+    demo_load(password="sandi-demo-uji", register_size=60)
+    demo_load(password="sandi-demo-uji", register_size=60)
+    assert Snapshot.objects.count() == 5

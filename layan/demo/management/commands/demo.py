@@ -20,3 +20,12 @@ class Command(BaseCommand):
         roles = sorted({name.split(".", 1)[1] for name in summary.accounts})
         out.write(f"  peran: {', '.join(roles)}")
         out.write(f"  kata sandi: {settings.DEMO_PASSWORD}  (ubah dengan LAYAN_DEMO_PASSWORD)")
+        out.write("Register sintetis (coba di Register > Cari NIK/KK):")
+        for register in summary.registers:
+            snapshot = register.snapshot
+            out.write(
+                f"  {register.office.slug}: {snapshot.rows_imported} orang, "
+                f"{snapshot.get_source_display()} {snapshot.period}; "
+                f"terdaftar {', '.join(register.registered)}; "
+                f"tidak terdaftar {', '.join(register.not_registered)}"
+            )
