@@ -112,12 +112,13 @@ def _check_source_period(source: str, period: str) -> None:
         ) from None
 
 
-def _snapshot_start(*, source, period, path, fingerprint, layout, headers, office, user):
+def _snapshot_start(*, source, period, path, fingerprint, layout, headers, office, user, region):
     try:
         with transaction.atomic():
             return Snapshot.objects.create(
                 source=source,
                 period=period,
+                region_code=region,
                 office=office,
                 imported_by=user,
                 file_name=path.name,
@@ -168,7 +169,7 @@ def registry_import(
         raise LayoutError(f"Kolom wajib tidak ada: {', '.join(missing)}.")
     snapshot = _snapshot_start(
         source=source, period=period, path=path, fingerprint=fingerprint,
-        layout=layout, headers=headers, office=office, user=user,
+        layout=layout, headers=headers, office=office, user=user, region=region,
     )  # fmt: skip
     reader = pipeline.Source(path, fingerprint.encoding, layout, region, chunk_rows)
     try:

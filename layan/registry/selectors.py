@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from layan.offices.models import Office
 from layan.registry import storage
@@ -91,7 +91,25 @@ def snapshot_active_for(office: Office) -> Snapshot | None:
 
 
 def snapshots_of_office(office: Office) -> QuerySet[Snapshot]:
-    return Snapshot.objects.filter(region_code__in=regions_covering(office.region_code))
+    """Complete snapshots covering the office's region, and every import the office made.
+
+    An import still running or failed has no settled region yet; only the office
+    that started it sees it.
+    """
+    complete = Q(
+        state__in=[SnapshotState.ACTIVE, SnapshotState.SUPERSEDED],
+        region_code__in=regions_covering(office.region_code),
+    )
+    return Snapshot.objects.filter(complete | Q(office=office))
+
+
+def snapshot_report_visible(office: Office, snapshot: Snapshot) -> bool:
+    """Whether an office may read a snapshot's rejected rows.
+
+    Rejected values can be NIKs of anywhere the file covered, so only the office
+    that imported it, or the office of exactly that region, reads them.
+    """
+    return snapshot.office_id == office.pk or snapshot.region_code == office.region_code
 
 
 def lookups_of_office(office: Office) -> QuerySet[LookupLog]:

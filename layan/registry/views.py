@@ -20,7 +20,11 @@ from layan.offices.selectors import office_for_staff
 from layan.registry import diff
 from layan.registry.forms import UploadForm
 from layan.registry.models import Snapshot, Upload, UploadState
-from layan.registry.selectors import lookups_of_office, snapshots_of_office
+from layan.registry.selectors import (
+    lookups_of_office,
+    snapshot_report_visible,
+    snapshots_of_office,
+)
 from layan.registry.services import registry_lookup, upload_create
 
 LOG_PAGE_SIZE = 50
@@ -101,6 +105,8 @@ def registry_rejections(request: HttpRequest, office: str, snapshot: int) -> Str
     """The rows of an export that were not imported, as CSV: line, column, value, reason."""
     office_obj = office_for_staff(request.user, office)
     snapshot_obj = _snapshot_for(office_obj, snapshot)
+    if not snapshot_report_visible(office_obj, snapshot_obj):
+        raise Http404("Laporan ini milik kantor lain.")
     rows = (
         snapshot_obj.rejections.order_by("line", "pk")
         .values_list("line", "column", "value", "reason")

@@ -121,3 +121,31 @@ def test_log_rows_cannot_be_changed(bone_register, bone_officer):
     log.found = False
     with pytest.raises(ValueError, match="tidak boleh diubah"):
         log.save()
+
+
+def test_failed_imports_are_seen_only_by_the_office_that_made_them(seeded, tmp_path, settings):
+    from layan.registry.importing import RegistryImportError
+    from layan.registry.selectors import snapshot_report_visible, snapshots_of_office
+
+    settings.REGISTRY_MAX_REJECTED = 0.01
+    bone, bima = _bone(), Office.objects.get(slug="bima")
+    rows = [*people(20), person(900, desil="99")]
+    with pytest.raises(RegistryImportError) as info:
+        registry_import(path=write_dtks(tmp_path / "a.csv", rows), source="dtks",
+                        period="2026-09", office=bone)  # fmt: skip
+    failed = info.value.snapshot
+    assert failed in snapshots_of_office(bone)
+    assert failed not in snapshots_of_office(bima)
+    assert snapshot_report_visible(bone, failed)
+    assert not snapshot_report_visible(bima, failed)
+
+
+def test_province_snapshot_report_is_not_shown_to_each_regency(seeded, tmp_path):
+    from layan.registry.selectors import snapshot_report_visible, snapshots_of_office
+
+    rows = [*people(30), person(77, nik=make_nik("7371", serial=77), kode_kabupaten="7371")]
+    snapshot = registry_import(
+        path=write_dtks(tmp_path / "sulsel.csv", rows), source="dtks", period="2026-09"
+    )
+    assert snapshot in snapshots_of_office(_bone())  # its people answer Bone's lookups
+    assert not snapshot_report_visible(_bone(), snapshot)  # its rejects are not Bone's to read
