@@ -35,8 +35,20 @@ class Person:
     line: int
 
     @property
+    def province_code(self) -> str:
+        return self.area_code[:2]
+
+    @property
     def regency_code(self) -> str:
         return self.area_code[:4]
+
+    @property
+    def district_code(self) -> str:
+        return self.area_code[:6] if len(self.area_code) >= 6 else ""
+
+    @property
+    def village_code(self) -> str:
+        return self.area_code if len(self.area_code) == 10 else ""
 
     @property
     def programmes(self) -> list[str]:

@@ -149,3 +149,12 @@ def test_province_snapshot_report_is_not_shown_to_each_regency(seeded, tmp_path)
     )
     assert snapshot in snapshots_of_office(_bone())  # its people answer Bone's lookups
     assert not snapshot_report_visible(_bone(), snapshot)  # its rejects are not Bone's to read
+
+
+def test_person_carries_every_region_level(bone_register, bone_officer):
+    found = registry_lookup(office=_bone(), user=bone_officer, nik=person(1).nik).person
+    assert (found.province_code, found.regency_code, found.district_code, found.village_code) == (
+        "73", "7308", "730801", "7308012001",
+    )  # fmt: skip
+    assert (found.district_name, found.village_name) == ("KECAMATAN UJI", "DESA UJI")
+    assert (found.rt, found.rw, found.relationship) == ("001", "002", "KEPALA KELUARGA")
