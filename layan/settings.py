@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "layan.offices",
     "layan.catalogue",
     "layan.registry",
+    "layan.cases",
     "layan.public",
     "layan.demo",
     "django_tasks",

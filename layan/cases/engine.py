@@ -1,0 +1,73 @@
+"""The step graph of a service definition: which outcomes a step offers and where each leads.
+
+Pure functions over a ServiceDoc, shared by the case services, the API's
+service listing and the every-path test.
+"""
+
+from layan.catalogue.schema import EndState, ServiceDoc, Step, StepKind
+
+CONTINUE = "lanjut"  # the one outcome of a step that only goes on (`next`)
+END_STATES = {state.value for state in EndState}
+# Kinds whose outcome the system decides, not the officer.
+SYSTEM_DECIDED = {StepKind.REGISTRY_CHECK}
+# Outcomes that send a case back and therefore need a reason.
+RETURN_OUTCOMES = {"kembalikan", "tidak_lengkap"}
+
+
+def step_outcomes(step: Step) -> list[str]:
+    """Every outcome a step can have, in the definition's order."""
+    if step.outcomes:
+        return list(step.outcomes)
+    if step.next:
+        return [CONTINUE]
+    if step.end:
+        return [step.end.value]
+    return []
+
+
+def choosable_outcomes(step: Step) -> list[str]:
+    """The outcomes an officer may choose; none where the system decides."""
+    return [] if step.kind in SYSTEM_DECIDED else step_outcomes(step)
+
+
+def step_target(step: Step, outcome: str) -> str:
+    """The step key or end state an outcome leads to."""
+    if step.outcomes:
+        return step.outcomes[outcome]
+    if step.next:
+        return step.next
+    return step.end.value
+
+
+def is_end(target: str) -> bool:
+    return target in END_STATES
+
+
+def step_of(doc: ServiceDoc, key: str) -> Step:
+    return doc.step_map[key]
+
+
+def all_paths(doc: ServiceDoc, *, max_visits: int = 2) -> list[list[tuple[str, str]]]:
+    """Every path from the first step to an end, as (step, outcome) pairs.
+
+    A loop (a return for revision) is taken at most `max_visits - 1` times per
+    step, so every outcome of every decision appears on some path and the
+    number of paths stays finite.
+    """
+    paths: list[list[tuple[str, str]]] = []
+
+    def walk(key: str, path: list[tuple[str, str]], visits: dict[str, int]) -> None:
+        if visits.get(key, 0) >= max_visits:
+            return
+        visits = {**visits, key: visits.get(key, 0) + 1}
+        step = doc.step_map[key]
+        for outcome in step_outcomes(step):
+            target = step_target(step, outcome)
+            taken = [*path, (key, outcome)]
+            if is_end(target):
+                paths.append(taken)
+            else:
+                walk(target, taken, visits)
+
+    walk(doc.steps[0].key, [], {})
+    return paths

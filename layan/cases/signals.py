@@ -1,0 +1,1 @@
+"""The referral loop: a new register snapshot may contain people a case referred."""
