@@ -211,6 +211,9 @@ REGISTRY_MAX_UPLOAD_BYTES = int(os.environ.get("LAYAN_REGISTRY_MAX_UPLOAD_MB", "
 # Uploads above this size are streamed to a temporary file, not held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5_000_000
 
+# Largest scan of a requirement (PDF, JPEG, PNG) attached to a case.
+CASE_MAX_ATTACHMENT_BYTES = int(os.environ.get("LAYAN_CASE_MAX_ATTACHMENT_MB", "10")) * 1_000_000
+
 # Where the bundled service definitions and seed offices live.
 SOPS_DIR = PACKAGE_DIR / "catalogue" / "sops"
 OFFICES_SEED_DIR = PACKAGE_DIR / "offices" / "seed"

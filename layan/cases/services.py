@@ -6,15 +6,18 @@ the user holds the step's role at the case's office, and that the outcome and
 data fit the step's kind; then it records the step and moves the case on.
 """
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from layan.cases import engine, sla
 from layan.cases.models import (
+    Attachment,
     Case,
     CaseState,
     Referral,
@@ -340,3 +343,54 @@ def case_resume(*, case_id: int, user) -> Case:
         case.deadline = sla.case_deadline(case, doc)
         case.save(update_fields=["state", "paused_at", "pauses", "step_deadline", "deadline"])
     return case
+
+
+# Magic numbers of the scan types accepted; the file name is not trusted.
+_SIGNATURES = (
+    (b"%PDF-", "application/pdf", ".pdf"),
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+)
+
+
+def sniff_content_type(head: bytes) -> tuple[str, str] | None:
+    """(content type, extension) from a file's first bytes, or None for anything else."""
+    for magic, content_type, extension in _SIGNATURES:
+        if head.startswith(magic):
+            return content_type, extension
+    return None
+
+
+def attachment_add(*, case_id: int, user, requirement: str, upload) -> Attachment:
+    """Keep a scan for a requirement (or a form's photo/file field) of an open case."""
+    case = Case.objects.select_related("office", "version").get(pk=case_id)
+    if not roles_of(user, case.office):
+        raise PermissionDenied("Anda bukan staf kantor ini.")
+    if not case.is_open:
+        raise CaseConflict("Permohonan sudah selesai; lampiran tidak dapat ditambah.")
+    doc = case_doc(case)
+    keys = {r.key for r in doc.requirements} | {
+        f.key for s in doc.steps for f in s.fields if f.type in ("photo", "file")
+    }
+    if requirement not in keys:
+        raise CaseError(f"Persyaratan '{requirement}' tidak dikenal.", field="requirement")
+    limit = settings.CASE_MAX_ATTACHMENT_BYTES
+    if upload.size > limit:
+        raise CaseError(f"Berkas lebih dari {limit // 1_000_000} MB.", field="file")
+    if upload.size == 0:
+        raise CaseError("Berkas kosong.", field="file")
+    upload.seek(0)
+    sniffed = sniff_content_type(upload.read(16))
+    if sniffed is None:
+        raise CaseError("Berkas harus PDF, JPEG atau PNG (diperiksa dari isinya).", field="file")
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for block in upload.chunks():
+        digest.update(block)
+    upload.seek(0)
+    content_type, extension = sniffed
+    upload.name = f"{requirement}{extension}"  # stored under a name Layan chose
+    return Attachment.objects.create(
+        case=case, requirement=requirement, file=upload, original_name=upload.name[:300],
+        content_type=content_type, size=upload.size, sha256=digest.hexdigest(), uploaded_by=user,
+    )  # fmt: skip

@@ -1,0 +1,49 @@
+"""Reading cases: work queues, one case for a staff member, the public view of a case."""
+
+from django.db.models import F, QuerySet
+from django.http import Http404
+
+from layan.cases.models import OPEN_STATES, Case
+from layan.offices.models import Office
+from layan.offices.selectors import memberships_of
+
+
+def case_for_staff(user, case_id: int) -> Case:
+    """A case of an office the user works at, or 404 (another office's case is not theirs)."""
+    offices = memberships_of(user).values("office")
+    case = (
+        Case.objects.select_related("office", "service", "version")
+        .filter(pk=case_id, office__in=offices)
+        .first()
+    )
+    if case is None:
+        raise Http404("Permohonan tidak ditemukan.")
+    return case
+
+
+def queue(*, office: Office, roles: set[str] | None = None) -> QuerySet[Case]:
+    """Open cases of an office, at steps of the given roles (all roles when None).
+
+    Overdue and soonest-due first; steps without a standard time come last.
+    """
+    cases = Case.objects.filter(office=office, state__in=OPEN_STATES)
+    if roles is not None:
+        cases = cases.filter(current_role__in=roles)
+    return cases.select_related("service").order_by(
+        F("step_deadline").asc(nulls_last=True), "created_at"
+    )
+
+
+def case_by_tracking_code(code: str) -> Case:
+    """The case behind a public tracking code (case-insensitive, dash optional), or 404."""
+    cleaned = code.strip().upper().replace(" ", "").replace("-", "")
+    if len(cleaned) != 8:
+        raise Http404("Kode lacak tidak ditemukan.")
+    case = (
+        Case.objects.select_related("office", "service", "version")
+        .filter(tracking_code=f"{cleaned[:4]}-{cleaned[4:]}")
+        .first()
+    )
+    if case is None:
+        raise Http404("Kode lacak tidak ditemukan.")
+    return case
