@@ -3,7 +3,7 @@
 from django.db.models import F, QuerySet
 from django.http import Http404
 
-from layan.cases.models import OPEN_STATES, Case
+from layan.cases.models import OPEN_STATES, Case, Referral
 from layan.offices.models import Office
 from layan.offices.selectors import memberships_of
 
@@ -47,3 +47,12 @@ def case_by_tracking_code(code: str) -> Case:
     if case is None:
         raise Http404("Kode lacak tidak ditemukan.")
     return case
+
+
+def referrals_fulfilled(*, office: Office) -> QuerySet[Referral]:
+    """People the office referred who are now in the register: to invite back."""
+    return (
+        Referral.objects.filter(office=office, fulfilled_at__isnull=False)
+        .select_related("case", "fulfilled_snapshot")
+        .order_by("-fulfilled_at")
+    )

@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from layan.cases import engine, sla
@@ -29,6 +30,9 @@ from layan.catalogue.schema import ServiceDoc, Step, StepKind
 from layan.catalogue.selectors import version_doc
 from layan.core.nik import nik_problem
 from layan.offices.models import Membership, Office, Role
+from layan.registry import storage
+from layan.registry.models import Snapshot
+from layan.registry.selectors import person_from_row
 from layan.registry.services import registry_lookup
 
 
@@ -394,3 +398,33 @@ def attachment_add(*, case_id: int, user, requirement: str, upload) -> Attachmen
         case=case, requirement=requirement, file=upload, original_name=upload.name[:300],
         content_type=content_type, size=upload.size, sha256=digest.hexdigest(), uploaded_by=user,
     )  # fmt: skip
+
+
+def referrals_reconcile(*, snapshot: Snapshot) -> list[Referral]:
+    """Mark open referrals whose person is in a newly active snapshot as fulfilled.
+
+    This is the system comparing its own records, not a staff lookup, so it is
+    not written to the lookup log. Only people inside the referring office's
+    region count, as for any lookup of that office.
+    """
+    region = snapshot.region_code
+    waiting = Referral.objects.filter(fulfilled_at__isnull=True).select_related("office")
+    if region:
+        waiting = waiting.filter(
+            Q(office__region_code=region) | Q(office__region_code__startswith=f"{region}.")
+        )
+    fulfilled = []
+    now = timezone.now()
+    for referral in waiting:
+        row = storage.person_by_nik(snapshot.table_name, int(referral.nik))
+        if row is None:
+            continue
+        if not person_from_row(row).area_code.startswith(
+            referral.office.region_code.replace(".", "")
+        ):
+            continue
+        referral.fulfilled_at = now
+        referral.fulfilled_snapshot = snapshot
+        referral.save(update_fields=["fulfilled_at", "fulfilled_snapshot"])
+        fulfilled.append(referral)
+    return fulfilled
