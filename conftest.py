@@ -7,13 +7,14 @@ import pytest
 def seeded(db, settings):
     """The five seed offices and every bundled service definition, as `layan demo` loads them."""
     from layan.catalogue.services import services_load_path
-    from layan.offices.services import office_load_seed
+    from layan.offices.services import cuti_bersama_load, office_load_seed
 
     offices = {
         path.stem: office_load_seed(path=path)
         for path in sorted(settings.OFFICES_SEED_DIR.glob("*.yaml"))
     }
     services_load_path(settings.SOPS_DIR)
+    cuti_bersama_load()
     return offices
 
 

@@ -14,6 +14,8 @@ from ninja import NinjaAPI, Router, Schema, Status
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from pydantic import ConfigDict, Field
 
+from layan.cases.api import router as cases_router
+from layan.cases.services import CaseConflict, CaseError
 from layan.catalogue.api import router as catalogue_router
 from layan.core.api_auth import ApiBearer, token_issue
 from layan.core.nik import NikError
@@ -92,6 +94,17 @@ def on_nik_error(request: HttpRequest, exc: NikError) -> HttpResponse:
     return error_response(request, 422, "Nomor tidak sah.", [{"field": None, "reason": exc.reason}])
 
 
+@api.exception_handler(CaseError)
+def on_case_error(request: HttpRequest, exc: CaseError) -> HttpResponse:
+    errors = [{"field": exc.field or None, "reason": str(exc)}]
+    return error_response(request, 422, str(exc), errors)
+
+
+@api.exception_handler(CaseConflict)
+def on_case_conflict(request: HttpRequest, exc: CaseConflict) -> HttpResponse:
+    return error_response(request, 409, str(exc))
+
+
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     message = str(exc)
@@ -168,6 +181,7 @@ def auth_token(request: HttpRequest, payload: TokenIn):
 
 api.add_router("/registry", registry_router, tags=["registry"])
 api.add_router("/", catalogue_router, tags=["catalogue"])
+api.add_router("/", cases_router, tags=["cases"])
 
 # Registered last, so it only catches what no endpoint matched: an unknown API
 # address answers in the API's error shape rather than with the site's HTML page.

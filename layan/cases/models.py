@@ -76,8 +76,8 @@ class Case(models.Model):
                 condition=Q(state__in=[s.value for s in CaseState]), name="case_state_valid"
             ),
             models.CheckConstraint(
-                condition=Q(state__in=[s.value for s in END_STATES], finished_at__isnull=False)
-                | Q(state__in=OPEN_STATES, finished_at__isnull=True),
+                condition=Q(state__in=sorted(END_STATES), finished_at__isnull=False)
+                | Q(state__in=sorted(OPEN_STATES), finished_at__isnull=True),
                 name="case_finished_iff_ended",
             ),
         ]

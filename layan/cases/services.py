@@ -174,9 +174,7 @@ def case_act(
 
 def _acting_role(user, case: Case, doc: ServiceDoc, step: Step) -> str:
     """The role the user acts in; the applicant's own steps are done by the front office."""
-    needed = doc.actors[step.actor].role
-    if needed == "pemohon":
-        needed = Role.PETUGAS
+    needed = doc.staff_role(step)
     held = roles_of(user, case.office)
     if not held:
         raise PermissionDenied("Anda bukan staf kantor ini.")
@@ -298,8 +296,7 @@ def _act(case: Case, doc: ServiceDoc, step: Step, user, outcome, note, data, *, 
 
 def _enter_step(case: Case, doc: ServiceDoc, step: Step, now) -> None:
     case.current_step = step.key
-    role = doc.actors[step.actor].role
-    case.current_role = Role.PETUGAS if role == "pemohon" else role
+    case.current_role = doc.staff_role(step)
     case.step_started_at = now
     case.step_deadline = sla.step_deadline(case, step, now)
 
@@ -325,7 +322,10 @@ def case_pause(*, case_id: int, user, reason: str) -> Case:
         case.state = CaseState.WAITING
         case.paused_at = timezone.now()
         case.pauses = [*case.pauses, {"start": case.paused_at.isoformat(), "reason": reason}]
-        case.save(update_fields=["state", "paused_at", "pauses"])
+        # While the clock stands still there is no deadline to miss.
+        case.step_deadline = None
+        case.deadline = None
+        case.save(update_fields=["state", "paused_at", "pauses", "step_deadline", "deadline"])
     return case
 
 

@@ -1,17 +1,63 @@
-"""Deadlines of a case and its steps, counted in the office's working time."""
+"""Deadlines of a case and its steps, counted in the office's working time.
+
+The office's calendar (hours, national holidays, cuti bersama) and the case's
+pauses (waiting for the applicant or an outside party) decide every figure.
+"""
 
 from datetime import datetime
 
+from django.utils import timezone
+
 from layan.catalogue.schema import ServiceDoc, Step
+from layan.offices.calendar import WorkCalendar, calendar_for
+
+Pause = tuple[datetime, datetime | None]
+
+
+def _calendar(case) -> WorkCalendar:
+    # Built once per case object: one request reads the office's calendar once.
+    if getattr(case, "_work_calendar", None) is None:
+        case._work_calendar = calendar_for(case.office)
+    return case._work_calendar
+
+
+def pauses_of(case) -> list[Pause]:
+    return [
+        (
+            datetime.fromisoformat(p["start"]),
+            datetime.fromisoformat(p["end"]) if p.get("end") else None,
+        )
+        for p in case.pauses
+    ]
 
 
 def step_deadline(case, step: Step, start: datetime) -> datetime | None:
-    return None
+    """When the step's standard time runs out; None without one or while paused."""
+    if step.time is None:
+        return None
+    return _calendar(case).deadline_for(start, step.time, pauses=pauses_of(case))
 
 
 def case_deadline(case, doc: ServiceDoc) -> datetime | None:
-    return None
+    """When the service's promise (jangka waktu) runs out for this case."""
+    duration = doc.time_standard or doc.total_time
+    if duration is None:
+        return None
+    start = case.created_at or timezone.now()
+    return _calendar(case).deadline_for(start, duration, pauses=pauses_of(case))
 
 
-def working_minutes(case, start: datetime, end: datetime) -> int | None:
-    return None
+def working_minutes(case, start: datetime, end: datetime) -> int:
+    """Working minutes a step took, not counting pauses."""
+    return max(_calendar(case).working_minutes_between(start, end, pauses=pauses_of(case)), 0)
+
+
+def remaining_text(case, deadline: datetime | None, now: datetime | None = None) -> str:
+    """'sisa 1 jam 20 menit kerja' / 'terlambat 2 hari kerja 3 jam', or '—' without a deadline."""
+    if deadline is None:
+        return "—"
+    return _calendar(case).remaining_text(deadline, now or timezone.now())
+
+
+def is_overdue(deadline: datetime | None, now: datetime | None = None) -> bool:
+    return deadline is not None and deadline < (now or timezone.now())

@@ -64,7 +64,7 @@ def _service_out(doc: ServiceDoc, version: int) -> ServiceOut:
                 key=s.key,
                 kind=s.kind.value,
                 actor=s.actor,
-                role=doc.actors[s.actor].role,
+                role=doc.staff_role(s),
                 outcomes=_outcomes(s),
                 next=s.next,
                 end=s.end.value if s.end else None,

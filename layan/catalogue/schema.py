@@ -243,6 +243,11 @@ class ServiceDoc(Strict):
     def step_map(self) -> dict[str, Step]:
         return {step.key: step for step in self.steps}
 
+    def staff_role(self, step: Step) -> str:
+        """The staff role that does a step: the front office acts for the applicant."""
+        role = self.actors[step.actor].role
+        return "petugas" if role == "pemohon" else role
+
 
 class Problem(BaseModel):
     """One error in a definition file: where (field path, line) and why."""

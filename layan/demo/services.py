@@ -9,7 +9,7 @@ from django.db import transaction
 
 from layan.catalogue.services import services_load_path
 from layan.offices.models import Membership, Office, Role
-from layan.offices.services import office_load_seed
+from layan.offices.services import cuti_bersama_load, office_load_seed
 from layan.registry.importing import AlreadyImported, registry_import
 from layan.registry.models import Snapshot
 from layan.registry.synthetic import synthetic_people, write_csv
@@ -112,6 +112,7 @@ def _demo_base(*, password: str | None) -> DemoSummary:
         office_load_seed(path=path) for path in sorted(settings.OFFICES_SEED_DIR.glob("*.yaml"))
     ]
     results = services_load_path(settings.SOPS_DIR)
+    cuti_bersama_load()
     accounts = [
         name
         for office in offices

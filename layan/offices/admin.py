@@ -1,8 +1,17 @@
 """Office configuration in the Django admin, scoped so an office admin sees only their office."""
 
 from django.contrib import admin
+from django.db.models import Q
 
-from layan.offices.models import ComplaintChannel, ContactOfficer, Membership, Office, Unit
+from layan.offices.models import (
+    ComplaintChannel,
+    ContactOfficer,
+    CutiBersama,
+    Membership,
+    Office,
+    Unit,
+    WorkingHours,
+)
 from layan.offices.selectors import offices_administered_by
 
 
@@ -119,3 +128,48 @@ class MembershipAdmin(OfficeScopedAdmin):
     list_filter = ("role", "is_active")
     search_fields = ("user__username", "user__full_name")
     raw_id_fields = ("user",)
+
+
+@admin.register(WorkingHours)
+class WorkingHoursAdmin(OfficeScopedAdmin):
+    """An office's own week; without rows the Perpres 21/2023 default week applies."""
+
+    list_display = ("office", "weekday", "start", "end", "break_start", "break_end")
+    list_filter = ("weekday",)
+
+
+@admin.register(CutiBersama)
+class CutiBersamaAdmin(OfficeScopedAdmin):
+    """National cuti bersama (superusers only) and an office's own extra days off.
+
+    Office admins see the national days, read-only, beside their own office's days.
+    """
+
+    list_display = ("date", "name", "office", "decree")
+    list_filter = (("office", admin.EmptyFieldListFilter),)
+    search_fields = ("name", "decree")
+    date_hierarchy = "date"
+
+    def get_queryset(self, request):
+        queryset = admin.ModelAdmin.get_queryset(self, request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(Q(office__isnull=True) | Q(office__in=self._offices(request)))
+
+    def _may_manage(self, request, obj=None) -> bool:
+        if obj is not None and obj.office_id is None:
+            return request.user.is_active and request.user.is_superuser
+        return super()._may_manage(request, obj)
+
+    def has_view_permission(self, request, obj=None):
+        # National days are shown to every office admin, so they know why the clock stops.
+        if obj is not None and obj.office_id is None:
+            return super()._may_manage(request)
+        return super().has_view_permission(request, obj)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if not request.user.is_superuser and "office" in form.base_fields:
+            # Only the installation's operator declares national days.
+            form.base_fields["office"].required = True
+        return form

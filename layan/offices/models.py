@@ -6,7 +6,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 
 # Paths the site owns at its root; an office slug may not take them.
-RESERVED_SLUGS = {"admin", "api", "static", "media", "masuk", "keluar", "staf", "kantor"}
+RESERVED_SLUGS = {"admin", "api", "static", "media", "masuk", "keluar", "staf", "kantor", "lacak"}
 
 region_code_validator = RegexValidator(
     r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$",
@@ -226,3 +226,119 @@ class ContactOfficer(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Weekday(models.IntegerChoices):
+    """Days of the week as Python's date.weekday() counts them."""
+
+    SENIN = 0, "Senin"
+    SELASA = 1, "Selasa"
+    RABU = 2, "Rabu"
+    KAMIS = 3, "Kamis"
+    JUMAT = 4, "Jumat"
+    SABTU = 5, "Sabtu"
+    MINGGU = 6, "Minggu"
+
+
+class WorkingHours(models.Model):
+    """An office's own hours on one weekday, replacing the Perpres 21/2023 default week.
+
+    An office with no rows keeps the default week (layan.offices.calendar.DEFAULT_WEEK);
+    an office with rows works exactly on the weekdays it has rows for.
+    """
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="working_hours")
+    weekday = models.PositiveSmallIntegerField("hari", choices=Weekday.choices)
+    start = models.TimeField("jam buka")
+    end = models.TimeField("jam tutup")
+    break_start = models.TimeField("istirahat mulai", null=True, blank=True)
+    break_end = models.TimeField("istirahat selesai", null=True, blank=True)
+
+    class Meta:
+        ordering = ["office", "weekday"]
+        verbose_name = "jam kerja"
+        verbose_name_plural = "jam kerja"
+        constraints = [
+            # Serves calendar_for(): the hours of one office, WHERE office_id = %s.
+            models.UniqueConstraint(
+                fields=["office", "weekday"], name="working_hours_unique_weekday"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(weekday__in=[c.value for c in Weekday]),
+                name="working_hours_weekday_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")),
+                name="working_hours_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(break_start__isnull=True, break_end__isnull=True)
+                | models.Q(
+                    break_start__gte=models.F("start"),
+                    break_end__gt=models.F("break_start"),
+                    break_end__lte=models.F("end"),
+                ),
+                name="working_hours_break_inside",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.start:%H.%M}-{self.end:%H.%M}"
+
+    def clean(self) -> None:
+        if self.start and self.end and self.end <= self.start:
+            raise ValidationError({"end": "Jam tutup harus sesudah jam buka."})
+        if (self.break_start is None) != (self.break_end is None):
+            raise ValidationError("Isi mulai dan selesai istirahat, atau kosongkan keduanya.")
+        if self.break_start is not None and not (
+            self.start <= self.break_start < self.break_end <= self.end
+        ):
+            raise ValidationError("Istirahat harus berada di dalam jam kerja.")
+
+
+class CutiBersama(models.Model):
+    """A day on which offices close besides the national holidays.
+
+    Without an office it is a national cuti bersama (SKB 3 Menteri) and closes
+    every office; with an office it is that region's extra day off.
+    """
+
+    date = models.DateField("tanggal")
+    name = models.CharField("keterangan", max_length=200)
+    decree = models.CharField(
+        "dasar penetapan",
+        max_length=300,
+        blank=True,
+        help_text="Mis. SKB Menteri Agama, Menteri Ketenagakerjaan dan Menteri PANRB Nomor …",
+    )
+    office = models.ForeignKey(
+        Office,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="days_off",
+        verbose_name="kantor",
+        help_text="Kosong: cuti bersama nasional. Diisi: hari libur tambahan kantor ini saja.",
+    )
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = "cuti bersama"
+        verbose_name_plural = "cuti bersama"
+        constraints = [
+            # One national row per date, and one row per date per office; the two
+            # partial indexes serve calendar_for(): WHERE office_id IS NULL OR office_id = %s.
+            models.UniqueConstraint(
+                fields=["date"],
+                condition=models.Q(office__isnull=True),
+                name="cuti_bersama_unique_national_date",
+            ),
+            models.UniqueConstraint(
+                fields=["office", "date"],
+                condition=models.Q(office__isnull=False),
+                name="cuti_bersama_unique_office_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d-%m-%Y} {self.name}"

@@ -1,12 +1,20 @@
 """Creating and updating offices from their seed files."""
 
+from datetime import date
 from pathlib import Path
 
 import yaml
 from django.db import transaction
 from pydantic import BaseModel, ConfigDict, Field
 
-from layan.offices.models import Acting, ComplaintChannel, ContactOfficer, Office, Unit
+from layan.offices.models import (
+    Acting,
+    ComplaintChannel,
+    ContactOfficer,
+    CutiBersama,
+    Office,
+    Unit,
+)
 
 
 class _Seed(BaseModel):
@@ -126,3 +134,29 @@ def office_load_seed(*, path: Path) -> Office:
         for i, o in enumerate(seed.officers)
     )
     return office
+
+
+class CutiBersamaDaySeed(_Seed):
+    date: date
+    name: str = Field(min_length=1, max_length=200)
+    decree: str = Field(default="", max_length=300)
+
+
+class CutiBersamaSeed(_Seed):
+    """The national cuti bersama file (layan/offices/seed/calendar/cuti_bersama.yaml)."""
+
+    days: list[CutiBersamaDaySeed]
+
+
+CUTI_BERSAMA_SEED = Path(__file__).resolve().parent / "seed" / "calendar" / "cuti_bersama.yaml"
+
+
+@transaction.atomic
+def cuti_bersama_load(*, path: Path = CUTI_BERSAMA_SEED) -> int:
+    """Create or update the national cuti bersama days of a seed file; returns how many."""
+    seed = CutiBersamaSeed.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    for day in seed.days:
+        CutiBersama.objects.update_or_create(
+            date=day.date, office=None, defaults={"name": day.name, "decree": day.decree}
+        )
+    return len(seed.days)

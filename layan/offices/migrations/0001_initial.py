@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,115 +16,498 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Office',
+            name="Office",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(unique=True, validators=[layan.offices.models.validate_office_slug])),
-                ('name', models.CharField(max_length=200, verbose_name='nama')),
-                ('short_name', models.CharField(blank=True, max_length=100, verbose_name='nama singkat')),
-                ('government', models.CharField(help_text='Mis. Pemerintah Kabupaten Bone', max_length=200, verbose_name='pemerintah daerah')),
-                ('region_code', models.CharField(max_length=13, unique=True, validators=[django.core.validators.RegexValidator('^\\d{2}(\\.\\d{2}(\\.\\d{2}(\\.\\d{4})?)?)?$', 'Kode wilayah Kemendagri berbentuk 73, 73.08, 73.08.01 atau 73.08.01.2001.')], verbose_name='kode wilayah Kemendagri')),
-                ('region_name', models.CharField(max_length=200, verbose_name='nama wilayah')),
-                ('province_name', models.CharField(blank=True, max_length=100, verbose_name='provinsi')),
-                ('address', models.TextField(blank=True, verbose_name='alamat')),
-                ('postal_code', models.CharField(blank=True, max_length=5, verbose_name='kode pos')),
-                ('phone', models.CharField(blank=True, max_length=50, verbose_name='telepon')),
-                ('email', models.CharField(blank=True, max_length=200, verbose_name='email')),
-                ('website', models.CharField(blank=True, max_length=200, verbose_name='situs web')),
-                ('social_accounts', models.JSONField(blank=True, default=list, help_text='Daftar {"network": "instagram", "handle": "...", "url": "..."}', verbose_name='akun media sosial')),
-                ('time_zone', models.CharField(default='Asia/Jakarta', max_length=40, validators=[layan.offices.models.validate_time_zone], verbose_name='zona waktu')),
-                ('letterhead', models.JSONField(blank=True, default=dict, help_text='{"lines": ["PEMERINTAH KOTA BIMA", "DINAS SOSIAL"], "address": "..."}', verbose_name='kop surat')),
-                ('logo', models.ImageField(blank=True, upload_to='logos/', verbose_name='logo')),
-                ('head_name', models.CharField(blank=True, max_length=200, verbose_name='nama kepala dinas')),
-                ('head_nip', models.CharField(blank=True, max_length=30, verbose_name='NIP kepala dinas')),
-                ('head_title', models.CharField(blank=True, help_text='Mis. Kepala Dinas Sosial', max_length=200, verbose_name='jabatan kepala dinas')),
-                ('head_acting', models.CharField(blank=True, choices=[('', 'Definitif'), ('Plt.', 'Pelaksana Tugas (Plt.)'), ('Plh.', 'Pelaksana Harian (Plh.)')], default='', max_length=4, verbose_name='status jabatan')),
-                ('maklumat', models.TextField(blank=True, verbose_name='maklumat pelayanan')),
-                ('complaints_note', models.TextField(blank=True, help_text='Teks pengaduan sebagaimana tertulis.', verbose_name='keterangan pengaduan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        unique=True, validators=[layan.offices.models.validate_office_slug]
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="nama")),
+                (
+                    "short_name",
+                    models.CharField(blank=True, max_length=100, verbose_name="nama singkat"),
+                ),
+                (
+                    "government",
+                    models.CharField(
+                        help_text="Mis. Pemerintah Kabupaten Bone",
+                        max_length=200,
+                        verbose_name="pemerintah daerah",
+                    ),
+                ),
+                (
+                    "region_code",
+                    models.CharField(
+                        max_length=13,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{2}(\\.\\d{2}(\\.\\d{2}(\\.\\d{4})?)?)?$",
+                                "Kode wilayah Kemendagri berbentuk 73, 73.08, 73.08.01 atau 73.08.01.2001.",
+                            )
+                        ],
+                        verbose_name="kode wilayah Kemendagri",
+                    ),
+                ),
+                ("region_name", models.CharField(max_length=200, verbose_name="nama wilayah")),
+                (
+                    "province_name",
+                    models.CharField(blank=True, max_length=100, verbose_name="provinsi"),
+                ),
+                ("address", models.TextField(blank=True, verbose_name="alamat")),
+                (
+                    "postal_code",
+                    models.CharField(blank=True, max_length=5, verbose_name="kode pos"),
+                ),
+                ("phone", models.CharField(blank=True, max_length=50, verbose_name="telepon")),
+                ("email", models.CharField(blank=True, max_length=200, verbose_name="email")),
+                ("website", models.CharField(blank=True, max_length=200, verbose_name="situs web")),
+                (
+                    "social_accounts",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text='Daftar {"network": "instagram", "handle": "...", "url": "..."}',
+                        verbose_name="akun media sosial",
+                    ),
+                ),
+                (
+                    "time_zone",
+                    models.CharField(
+                        default="Asia/Jakarta",
+                        max_length=40,
+                        validators=[layan.offices.models.validate_time_zone],
+                        verbose_name="zona waktu",
+                    ),
+                ),
+                (
+                    "letterhead",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text='{"lines": ["PEMERINTAH KOTA BIMA", "DINAS SOSIAL"], "address": "..."}',
+                        verbose_name="kop surat",
+                    ),
+                ),
+                ("logo", models.ImageField(blank=True, upload_to="logos/", verbose_name="logo")),
+                (
+                    "head_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="nama kepala dinas"),
+                ),
+                (
+                    "head_nip",
+                    models.CharField(blank=True, max_length=30, verbose_name="NIP kepala dinas"),
+                ),
+                (
+                    "head_title",
+                    models.CharField(
+                        blank=True,
+                        help_text="Mis. Kepala Dinas Sosial",
+                        max_length=200,
+                        verbose_name="jabatan kepala dinas",
+                    ),
+                ),
+                (
+                    "head_acting",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Definitif"),
+                            ("Plt.", "Pelaksana Tugas (Plt.)"),
+                            ("Plh.", "Pelaksana Harian (Plh.)"),
+                        ],
+                        default="",
+                        max_length=4,
+                        verbose_name="status jabatan",
+                    ),
+                ),
+                ("maklumat", models.TextField(blank=True, verbose_name="maklumat pelayanan")),
+                (
+                    "complaints_note",
+                    models.TextField(
+                        blank=True,
+                        help_text="Teks pengaduan sebagaimana tertulis.",
+                        verbose_name="keterangan pengaduan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kantor dinas',
-                'verbose_name_plural': 'kantor dinas',
-                'ordering': ['name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('head_acting__in', ['', 'Plt.', 'Plh.'])), name='office_head_acting_valid')],
+                "verbose_name": "kantor dinas",
+                "verbose_name_plural": "kantor dinas",
+                "ordering": ["name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("head_acting__in", ["", "Plt.", "Plh."])),
+                        name="office_head_acting_valid",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ContactOfficer',
+            name="ContactOfficer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='nama')),
-                ('duty', models.CharField(blank=True, max_length=200, verbose_name='tugas')),
-                ('phone', models.CharField(blank=True, max_length=50, verbose_name='telepon/WhatsApp')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='urutan')),
-                ('office', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='officers', to='offices.office')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="nama")),
+                ("duty", models.CharField(blank=True, max_length=200, verbose_name="tugas")),
+                (
+                    "phone",
+                    models.CharField(blank=True, max_length=50, verbose_name="telepon/WhatsApp"),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="urutan")),
+                (
+                    "office",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="officers",
+                        to="offices.office",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'petugas kontak',
-                'verbose_name_plural': 'petugas kontak',
-                'ordering': ['office', 'order', 'id'],
+                "verbose_name": "petugas kontak",
+                "verbose_name_plural": "petugas kontak",
+                "ordering": ["office", "order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='nama')),
-                ('short_name', models.CharField(blank=True, max_length=50, verbose_name='singkatan')),
-                ('office', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='units', to='offices.office')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='offices.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="nama")),
+                (
+                    "short_name",
+                    models.CharField(blank=True, max_length=50, verbose_name="singkatan"),
+                ),
+                (
+                    "office",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="units",
+                        to="offices.office",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="offices.unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'bidang/unit',
-                'verbose_name_plural': 'bidang/unit',
-                'ordering': ['office', 'name'],
+                "verbose_name": "bidang/unit",
+                "verbose_name_plural": "bidang/unit",
+                "ordering": ["office", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('petugas', 'Petugas layanan / front office'), ('operator', 'Operator'), ('supervisor', 'Supervisor'), ('peksos', 'Pekerja sosial'), ('kabid', 'Kepala bidang'), ('sekretaris', 'Sekretaris'), ('kadin', 'Kepala dinas'), ('admin', 'Admin kantor')], max_length=20, verbose_name='peran')),
-                ('position', models.CharField(blank=True, max_length=200, verbose_name='jabatan')),
-                ('is_active', models.BooleanField(default=True, verbose_name='aktif')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('office', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='offices.office')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='offices.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("petugas", "Petugas layanan / front office"),
+                            ("operator", "Operator"),
+                            ("supervisor", "Supervisor"),
+                            ("peksos", "Pekerja sosial"),
+                            ("kabid", "Kepala bidang"),
+                            ("sekretaris", "Sekretaris"),
+                            ("kadin", "Kepala dinas"),
+                            ("admin", "Admin kantor"),
+                        ],
+                        max_length=20,
+                        verbose_name="peran",
+                    ),
+                ),
+                ("position", models.CharField(blank=True, max_length=200, verbose_name="jabatan")),
+                ("is_active", models.BooleanField(default=True, verbose_name="aktif")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "office",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="offices.office",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="offices.unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'keanggotaan staf',
-                'verbose_name_plural': 'keanggotaan staf',
-                'ordering': ['office', 'role', 'user__username'],
+                "verbose_name": "keanggotaan staf",
+                "verbose_name_plural": "keanggotaan staf",
+                "ordering": ["office", "role", "user__username"],
             },
         ),
         migrations.CreateModel(
-            name='ComplaintChannel',
+            name="ComplaintChannel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('langsung', 'Pengaduan langsung'), ('surat', 'Surat'), ('telepon', 'Telepon'), ('whatsapp', 'WhatsApp/Telegram'), ('email', 'Email'), ('website', 'Situs web'), ('facebook', 'Facebook'), ('instagram', 'Instagram'), ('sp4n_lapor', 'SP4N-LAPOR'), ('survei', 'Survei Kepuasan Masyarakat'), ('kotak', 'Kotak pengaduan/saran')], max_length=20, verbose_name='jenis')),
-                ('label', models.CharField(max_length=200, verbose_name='label')),
-                ('value', models.CharField(blank=True, max_length=300, verbose_name='isi')),
-                ('url', models.CharField(blank=True, max_length=300, verbose_name='tautan')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='urutan')),
-                ('office', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='channels', to='offices.office')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("langsung", "Pengaduan langsung"),
+                            ("surat", "Surat"),
+                            ("telepon", "Telepon"),
+                            ("whatsapp", "WhatsApp/Telegram"),
+                            ("email", "Email"),
+                            ("website", "Situs web"),
+                            ("facebook", "Facebook"),
+                            ("instagram", "Instagram"),
+                            ("sp4n_lapor", "SP4N-LAPOR"),
+                            ("survei", "Survei Kepuasan Masyarakat"),
+                            ("kotak", "Kotak pengaduan/saran"),
+                        ],
+                        max_length=20,
+                        verbose_name="jenis",
+                    ),
+                ),
+                ("label", models.CharField(max_length=200, verbose_name="label")),
+                ("value", models.CharField(blank=True, max_length=300, verbose_name="isi")),
+                ("url", models.CharField(blank=True, max_length=300, verbose_name="tautan")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="urutan")),
+                (
+                    "office",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="channels",
+                        to="offices.office",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'saluran pengaduan',
-                'verbose_name_plural': 'saluran pengaduan',
-                'ordering': ['office', 'order', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['langsung', 'surat', 'telepon', 'whatsapp', 'email', 'website', 'facebook', 'instagram', 'sp4n_lapor', 'survei', 'kotak'])), name='channel_kind_valid')],
+                "verbose_name": "saluran pengaduan",
+                "verbose_name_plural": "saluran pengaduan",
+                "ordering": ["office", "order", "id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "kind__in",
+                                [
+                                    "langsung",
+                                    "surat",
+                                    "telepon",
+                                    "whatsapp",
+                                    "email",
+                                    "website",
+                                    "facebook",
+                                    "instagram",
+                                    "sp4n_lapor",
+                                    "survei",
+                                    "kotak",
+                                ],
+                            )
+                        ),
+                        name="channel_kind_valid",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='unit',
-            constraint=models.UniqueConstraint(fields=('office', 'name'), name='unit_unique_name_per_office'),
+            model_name="unit",
+            constraint=models.UniqueConstraint(
+                fields=("office", "name"), name="unit_unique_name_per_office"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('user', 'office', 'role'), name='membership_unique_role'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("user", "office", "role"), name="membership_unique_role"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['petugas', 'operator', 'supervisor', 'peksos', 'kabid', 'sekretaris', 'kadin', 'admin'])), name='membership_role_valid'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "role__in",
+                        [
+                            "petugas",
+                            "operator",
+                            "supervisor",
+                            "peksos",
+                            "kabid",
+                            "sekretaris",
+                            "kadin",
+                            "admin",
+                        ],
+                    )
+                ),
+                name="membership_role_valid",
+            ),
+        ),
+        migrations.CreateModel(
+            name="CutiBersama",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="tanggal")),
+                ("name", models.CharField(max_length=200, verbose_name="keterangan")),
+                (
+                    "decree",
+                    models.CharField(
+                        blank=True,
+                        help_text="Mis. SKB Menteri Agama, Menteri Ketenagakerjaan dan Menteri PANRB Nomor …",
+                        max_length=300,
+                        verbose_name="dasar penetapan",
+                    ),
+                ),
+                (
+                    "office",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Kosong: cuti bersama nasional. Diisi: hari libur tambahan kantor ini saja.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="days_off",
+                        to="offices.office",
+                        verbose_name="kantor",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "cuti bersama",
+                "verbose_name_plural": "cuti bersama",
+                "ordering": ["date"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("office__isnull", True)),
+                        fields=("date",),
+                        name="cuti_bersama_unique_national_date",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("office__isnull", False)),
+                        fields=("office", "date"),
+                        name="cuti_bersama_unique_office_date",
+                    ),
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="WorkingHours",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "weekday",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Senin"),
+                            (1, "Selasa"),
+                            (2, "Rabu"),
+                            (3, "Kamis"),
+                            (4, "Jumat"),
+                            (5, "Sabtu"),
+                            (6, "Minggu"),
+                        ],
+                        verbose_name="hari",
+                    ),
+                ),
+                ("start", models.TimeField(verbose_name="jam buka")),
+                ("end", models.TimeField(verbose_name="jam tutup")),
+                (
+                    "break_start",
+                    models.TimeField(blank=True, null=True, verbose_name="istirahat mulai"),
+                ),
+                (
+                    "break_end",
+                    models.TimeField(blank=True, null=True, verbose_name="istirahat selesai"),
+                ),
+                (
+                    "office",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="working_hours",
+                        to="offices.office",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "jam kerja",
+                "verbose_name_plural": "jam kerja",
+                "ordering": ["office", "weekday"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("office", "weekday"), name="working_hours_unique_weekday"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("weekday__in", [0, 1, 2, 3, 4, 5, 6])),
+                        name="working_hours_weekday_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("end__gt", models.F("start"))),
+                        name="working_hours_end_after_start",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("break_end__isnull", True), ("break_start__isnull", True)),
+                            models.Q(
+                                ("break_end__gt", models.F("break_start")),
+                                ("break_end__lte", models.F("end")),
+                                ("break_start__gte", models.F("start")),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="working_hours_break_inside",
+                    ),
+                ],
+            },
         ),
     ]
