@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from layan.api import api
 from layan.public import views as public_views
+from layan.public import views_tracking
 
 admin.site.site_header = "Layan — pengaturan kantor"
 admin.site.site_title = "Layan"
@@ -13,6 +14,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("layan.core.urls")),
     path("staf/<slug:office>/register/", include("layan.registry.urls")),
+    path("staf/<slug:office>/permohonan/", include("layan.cases.urls")),
+    path("lacak/", views_tracking.track_form, name="track"),
+    path("lacak/<str:code>/", views_tracking.track_case, name="track-case"),
     path("", include("layan.public.urls")),
 ]
 
