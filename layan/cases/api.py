@@ -17,6 +17,7 @@ from pydantic_core import PydanticCustomError
 
 from layan.cases import engine, sla
 from layan.cases.models import OPEN_STATES, Case, CaseState, Referral, StepRecord
+from layan.cases.presenting import outcome_label
 from layan.cases.selectors import case_by_tracking_code, case_for_staff
 from layan.cases.services import (
     Applicant,
@@ -27,7 +28,7 @@ from layan.cases.services import (
     current_step,
     roles_of,
 )
-from layan.catalogue.rendering import END_LABELS, KIND_LABELS, OUTCOME_LABELS
+from layan.catalogue.rendering import KIND_LABELS
 from layan.catalogue.schema import Step
 from layan.offices.selectors import memberships_of, office_for_staff
 
@@ -244,10 +245,6 @@ class TrackOut(Schema):
 # --- presenting ----------------------------------------------------------------------------
 
 
-def _outcome_label(outcome: str) -> str:
-    return OUTCOME_LABELS.get(outcome) or END_LABELS.get(outcome) or outcome.replace("_", " ")
-
-
 def _step_out(case: Case, step: Step) -> StepOut:
     actor = case_doc(case).actors[step.actor]
     return StepOut(
@@ -388,7 +385,7 @@ def _track_out(case: Case) -> TrackOut:
                 text=defined.text if defined else "",
                 finished_on=timezone.localtime(record.finished_at, zone).date(),
                 outcome=record.outcome,
-                outcome_label=_outcome_label(record.outcome),
+                outcome_label=outcome_label(record.kind, record.outcome),
             )
         )
     step = current_step(case)

@@ -9,8 +9,7 @@ only 2xx answers), a lost race says so (409).
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,9 +22,19 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from layan.cases.engine import CONTINUE, choosable_outcomes, step_outcomes
+from layan.cases.engine import choosable_outcomes, step_outcomes
 from layan.cases.forms import WalkInForm, action_data
 from layan.cases.models import Case, CaseState, Referral, StepRecord
+from layan.cases.presenting import (
+    Due,
+    actor_label,
+    due_of,
+    expected_finish,
+    nik_masked,
+    outcome_label,
+    register_data_label,
+    step_label,
+)
 from layan.cases.receipt import qr_svg
 from layan.cases.selectors import case_for_staff, queue
 from layan.cases.services import (
@@ -39,30 +48,14 @@ from layan.cases.services import (
     case_resume,
     roles_of,
 )
-from layan.catalogue.rendering import END_LABELS, KIND_LABELS, OUTCOME_LABELS
 from layan.catalogue.schema import ServiceDoc, Step, StepKind
 from layan.catalogue.selectors import services_published
 from layan.offices.models import Office, Role
 from layan.offices.selectors import office_for_staff
-from layan.registry.models import MONTHS, Source
 
 QUEUE_PAGE_SIZE = 50
 # The intake step is recorded in the front office's role, so only it registers walk-ins.
 REGISTER_ROLES = {Role.PETUGAS}
-CONFLICT_NOTICE = (
-    "Langkah ini sudah dikerjakan orang lain. Keadaan terbaru permohonan ditampilkan di bawah."
-)
-
-# ---- Labels shared with the public tracking page -------------------------------------
-
-# What a step that only goes on (`lanjut`) has done, by kind.
-DONE_LABELS = {
-    StepKind.INTAKE: "Diterima",
-    StepKind.FORM: "Diisi",
-    StepKind.DISPOSITION: "Didisposisikan",
-    StepKind.DRAFT_LETTER: "Surat dibuat",
-    StepKind.HANDOVER: "Diserahkan",
-}
 # The one button of a step without a choice, by kind.
 BUTTON_LABELS = {
     StepKind.INTAKE: "Terima permohonan",
@@ -80,77 +73,9 @@ NOTE_LABELS = {
     StepKind.SIGN: "Catatan (wajib bila dikembalikan)",
     StepKind.REFER: "Alasan rujukan",
 }
-
-
-def step_label(doc: ServiceDoc, key: str) -> str:
-    """The short name of a step ('Pemeriksaan kelengkapan'); its text is too long for a list."""
-    step = doc.step_map.get(key)
-    return KIND_LABELS[step.kind] if step else key
-
-
-def actor_label(doc: ServiceDoc, key: str) -> str:
-    """Who does a step, as the SOP's actor column names it."""
-    step = doc.step_map.get(key)
-    return doc.actors[step.actor].label if step else ""
-
-
-def outcome_label(kind: str, outcome: str) -> str:
-    """'Lengkap', 'Terdaftar', 'Dikembalikan', 'Surat dibuat', …"""
-    if outcome == CONTINUE:
-        return DONE_LABELS.get(kind, "Selesai")
-    if outcome in OUTCOME_LABELS:
-        return OUTCOME_LABELS[outcome]
-    return END_LABELS.get(outcome) or outcome.replace("_", " ").capitalize()
-
-
-def register_data_label(source: str | None, period: str | None) -> str:
-    """'data DTKS per September 2026' from a lookup's evidence."""
-    if not source or not period:
-        return "belum ada data register untuk kantor ini"
-    year, month = period.split("-")
-    return f"data {Source(source).label} per {MONTHS[int(month) - 1]} {year}"
-
-
-def nik_masked(nik: str) -> str:
-    """A NIK with only its last four digits, for lists and the receipt."""
-    return "•" * max(len(nik) - 4, 0) + nik[-4:]
-
-
-@dataclass(frozen=True)
-class Due:
-    """Time left before a deadline, or how late it is (wall-clock)."""
-
-    late: bool
-    text: str
-
-
-def due_of(deadline: datetime | None, now: datetime) -> Due | None:
-    if deadline is None:
-        return None
-    if deadline < now:
-        return Due(late=True, text=f"terlambat {_span(now - deadline)}")
-    return Due(late=False, text=f"sisa {_span(deadline - now)}")
-
-
-def _span(delta: timedelta) -> str:
-    minutes = int(delta.total_seconds() // 60)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(rest, 60)
-    if days:
-        return f"{days} hari {hours} jam"
-    if hours:
-        return f"{hours} jam {minutes} menit"
-    return f"{minutes} menit"
-
-
-def expected_finish(case: Case, doc: ServiceDoc) -> str:
-    """The case's deadline (working time) and the service's promise it comes from."""
-    promise = f"standar pelayanan: {doc.time_standard}" if doc.time_standard else ""
-    if case.deadline is None:
-        return promise or "—"
-    local = timezone.localtime(case.deadline, ZoneInfo(case.office.time_zone))
-    when = f"paling lambat {local:%d/%m/%Y %H:%M} {local.tzname()}"
-    return f"{when} ({promise})" if promise else when
+CONFLICT_NOTICE = (
+    "Langkah ini sudah dikerjakan orang lain. Keadaan terbaru permohonan ditampilkan di bawah."
+)
 
 
 def _error_status(request: HttpRequest, status: int) -> int:
@@ -203,7 +128,7 @@ def _queue_row(case: Case, now: datetime) -> QueueRow:
         step=step_label(doc, case.current_step),
         actor=actor_label(doc, case.current_step),
         nik=nik_masked(case.applicant_nik),
-        due=due_of(case.step_deadline, now),
+        due=due_of(case, case.step_deadline, now),
     )
 
 
@@ -335,8 +260,8 @@ def _case_context(
         "step": step,
         "step_label": step_label(doc, case.current_step),
         "step_actor": actor_label(doc, case.current_step),
-        "step_due": due_of(case.step_deadline, now),
-        "case_due": due_of(case.deadline, now) if case.is_open else None,
+        "step_due": due_of(case, case.step_deadline, now),
+        "case_due": due_of(case, case.deadline, now) if case.is_open else None,
         "expected": expected_finish(case, doc),
         "action": _action(doc, step, case, errors.get("act", {}), posted) if can_act else None,
         "timeline": [_timeline_entry(doc, record) for record in records],

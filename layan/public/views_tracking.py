@@ -13,9 +13,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from layan.cases.models import Case, Referral
+from layan.cases.presenting import actor_label, expected_finish, outcome_label, step_label
 from layan.cases.selectors import case_by_tracking_code
 from layan.cases.services import case_doc
-from layan.cases.views import actor_label, expected_finish, outcome_label, step_label
 
 
 @dataclass(frozen=True)

@@ -91,14 +91,19 @@ class Snapshot(models.Model):
     @property
     def period_label(self) -> str:
         """'September 2026', as a lookup answer names its data."""
-        year, month = self.period.split("-")
-        return f"{MONTHS[int(month) - 1]} {year}"
+        return period_label(self.period)
 
 
 MONTHS = [
     "Januari", "Februari", "Maret", "April", "Mei", "Juni",
     "Juli", "Agustus", "September", "Oktober", "November", "Desember",
 ]  # fmt: skip
+
+
+def period_label(period: str) -> str:
+    """'2026-09' as 'September 2026'."""
+    year, month = period.split("-")
+    return f"{MONTHS[int(month) - 1]} {year}"
 
 
 class Rejection(models.Model):

@@ -1,6 +1,9 @@
 """Fixtures for cases: each seed office with a register and staff in every role."""
 
+from datetime import datetime
+
 import pytest
+from django.utils import timezone
 
 from layan.offices.models import Office, Role
 from layan.registry.importing import registry_import
@@ -31,3 +34,19 @@ def all_roles_user(make_user):
         return make_user(f"semua.{slug}", **{slug: ALL_ROLES})
 
     return make
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Set the time every service and auto_now field sees: clock.at(datetime)."""
+
+    class Clock:
+        now = timezone.now()
+
+        def at(self, moment: datetime) -> datetime:
+            self.now = moment
+            return moment
+
+    instance = Clock()
+    monkeypatch.setattr(timezone, "now", lambda: instance.now)
+    return instance

@@ -3,30 +3,11 @@
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
-from django.utils import timezone
-
 from layan.cases.selectors import queue
 from layan.cases.services import Applicant, case_act, case_create, case_pause, case_resume
 from layan.offices.models import Office
 
 WIB, WITA = ZoneInfo("Asia/Jakarta"), ZoneInfo("Asia/Makassar")
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """Set the time every service and auto_now field sees: clock.at(datetime)."""
-
-    class Clock:
-        now = timezone.now()
-
-        def at(self, moment: datetime) -> datetime:
-            self.now = moment
-            return moment
-
-    instance = Clock()
-    monkeypatch.setattr(timezone, "now", lambda: instance.now)
-    return instance
 
 
 def _case(slug, code, office_register, user):

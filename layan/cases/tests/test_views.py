@@ -3,7 +3,8 @@ receipt, referral slip, and the public tracking page."""
 
 import struct
 import zlib
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -170,16 +171,17 @@ def test_queue_tabs_mine_and_all(client, kabid, case):
     assert case.tracking_code in everything
 
 
-def test_queue_puts_overdue_steps_first_in_red(client, ani, office_register, case):
+def test_queue_puts_overdue_steps_first_in_red(client, ani, office_register, case, clock):
     later = new_case(office_register, ani)
-    now = timezone.now()
+    # Tuesday 10:00 WITA: two working hours after 08:00, half an hour before 10:30.
+    now = clock.at(datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Asia/Makassar")))
     Case.objects.filter(pk=later.pk).update(step_deadline=now - timedelta(hours=2))
     Case.objects.filter(pk=case.pk).update(step_deadline=now + timedelta(minutes=30))
     client.force_login(ani)
     page = client.get(url("case-queue")).content.decode()
     assert page.index(later.tracking_code) < page.index(case.tracking_code)
-    assert 'class="overdue">terlambat 2 jam' in page
-    assert "sisa 29 menit" in page or "sisa 30 menit" in page
+    assert 'class="overdue">terlambat 2 jam kerja' in page
+    assert "sisa 30 menit kerja" in page
 
 
 def test_queue_htmx_gets_the_partial(client, ani, case):

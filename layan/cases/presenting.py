@@ -1,0 +1,84 @@
+"""How cases read to people: step, actor and outcome labels, masked NIKs, time left.
+
+Shared by the staff pages, the public tracking page and the API, so a step
+is called the same everywhere.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from layan.cases import sla
+from layan.cases.engine import CONTINUE
+from layan.cases.models import Case
+from layan.catalogue.rendering import END_LABELS, KIND_LABELS, OUTCOME_LABELS
+from layan.catalogue.schema import ServiceDoc, StepKind
+from layan.registry.models import Source, period_label
+
+# What a step that only goes on (`lanjut`) has done, by kind.
+DONE_LABELS = {
+    StepKind.INTAKE: "Diterima",
+    StepKind.FORM: "Diisi",
+    StepKind.DISPOSITION: "Didisposisikan",
+    StepKind.DRAFT_LETTER: "Surat dibuat",
+    StepKind.HANDOVER: "Diserahkan",
+}
+
+
+def step_label(doc: ServiceDoc, key: str) -> str:
+    """The short name of a step ('Pemeriksaan kelengkapan'); its text is too long for a list."""
+    step = doc.step_map.get(key)
+    return KIND_LABELS[step.kind] if step else key
+
+
+def actor_label(doc: ServiceDoc, key: str) -> str:
+    """Who does a step, as the SOP's actor column names it."""
+    step = doc.step_map.get(key)
+    return doc.actors[step.actor].label if step else ""
+
+
+def outcome_label(kind: str, outcome: str) -> str:
+    """'Lengkap', 'Terdaftar', 'Dikembalikan', 'Surat dibuat', …"""
+    if outcome == CONTINUE:
+        return DONE_LABELS.get(kind, "Selesai")
+    if outcome in OUTCOME_LABELS:
+        return OUTCOME_LABELS[outcome]
+    return END_LABELS.get(outcome) or outcome.replace("_", " ").capitalize()
+
+
+def register_data_label(source: str | None, period: str | None) -> str:
+    """'data DTKS per September 2026' from a lookup's evidence."""
+    if not source or not period:
+        return "belum ada data register untuk kantor ini"
+    return f"data {Source(source).label} per {period_label(period)}"
+
+
+def nik_masked(nik: str) -> str:
+    """A NIK with only its last four digits, for lists and the receipt."""
+    return "•" * max(len(nik) - 4, 0) + nik[-4:]
+
+
+@dataclass(frozen=True)
+class Due:
+    """Working time left before a deadline, or how late it is."""
+
+    late: bool
+    text: str
+
+
+def due_of(case: Case, deadline: datetime | None, now: datetime) -> Due | None:
+    if deadline is None:
+        return None
+    return Due(late=deadline < now, text=sla.remaining_text(case, deadline, now))
+
+
+def expected_finish(case: Case, doc: ServiceDoc) -> str:
+    """The case's deadline (working time) and the service's promise it comes from."""
+    promise = f"standar pelayanan: {doc.time_standard}" if doc.time_standard else ""
+    if case.deadline is None:
+        return promise or "—"
+    local = timezone.localtime(case.deadline, ZoneInfo(case.office.time_zone))
+    when = f"paling lambat {local:%d/%m/%Y %H:%M} {local.tzname()}"
+    return f"{when} ({promise})" if promise else when
