@@ -152,14 +152,22 @@ def case_act(
     outcome: str | None = None,
     note: str = "",
     data: dict[str, Any] | None = None,
+    seen_seq: int | None = None,
 ) -> StepRecord:
-    """Do the current step of a case. Raises CaseConflict, PermissionDenied or CaseError."""
+    """Do the current step of a case. Raises CaseConflict, PermissionDenied or CaseError.
+
+    `seen_seq` is the case's step counter as the caller last saw it (a form carries
+    it): a page left open while the case went round a loop back to the same step
+    must not act on the new round.
+    """
     with transaction.atomic():
         case = Case.objects.select_for_update().select_related("office", "version").get(pk=case_id)
         if not case.is_open:
             raise CaseConflict(f"Permohonan sudah {case.get_state_display().lower()}.")
         if case.state == CaseState.WAITING:
             raise CaseError("Permohonan sedang dijeda; lanjutkan dulu.", field="step")
+        if seen_seq is not None and seen_seq != case.step_seq:
+            raise CaseConflict("Permohonan sudah berubah sejak halaman ini dibuka.")
         if step != case.current_step:
             raise CaseConflict(
                 f"Langkah '{step}' bukan langkah saat ini ('{case.current_step}'); "
@@ -393,9 +401,10 @@ def attachment_add(*, case_id: int, user, requirement: str, upload) -> Attachmen
         digest.update(block)
     upload.seek(0)
     content_type, extension = sniffed
+    original_name = upload.name[:300]
     upload.name = f"{requirement}{extension}"  # stored under a name Layan chose
     return Attachment.objects.create(
-        case=case, requirement=requirement, file=upload, original_name=upload.name[:300],
+        case=case, requirement=requirement, file=upload, original_name=original_name,
         content_type=content_type, size=upload.size, sha256=digest.hexdigest(), uploaded_by=user,
     )  # fmt: skip
 

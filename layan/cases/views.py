@@ -110,7 +110,7 @@ def case_queue(request: HttpRequest, office: str) -> HttpResponse:
     office_obj = office_for_staff(request.user, office)
     mine = request.GET.get("tab") != "semua"
     roles = roles_of(request.user, office_obj) if mine else None
-    cases = queue(office=office_obj, roles=roles).select_related("version")
+    cases = queue(office=office_obj, roles=roles)
     page = Paginator(cases, QUEUE_PAGE_SIZE).get_page(request.GET.get("halaman"))
     now = timezone.now()
     rows = [_queue_row(case, now) for case in page.object_list]
@@ -433,7 +433,6 @@ def case_act_view(request: HttpRequest, office: str, pk: int) -> HttpResponse:
     posted_step = request.POST.get("step", "")
     step = case_doc(case).step_map.get(posted_step)
     try:
-        _check_not_stale(request, case)
         record = case_act(
             case_id=case.pk,
             user=request.user,
@@ -441,6 +440,7 @@ def case_act_view(request: HttpRequest, office: str, pk: int) -> HttpResponse:
             outcome=request.POST.get("outcome") or None,
             note=request.POST.get("note", ""),
             data=action_data(step, request.POST),
+            seen_seq=_seen_seq(request),
         )
     except CaseConflict:
         return _case_page(request, office_obj, case.pk, status=409, notice=CONFLICT_NOTICE)
@@ -454,12 +454,10 @@ def case_act_view(request: HttpRequest, office: str, pk: int) -> HttpResponse:
     return _after_change(request, office_obj, case.pk)
 
 
-def _check_not_stale(request: HttpRequest, case: Case) -> None:
-    # A form carries the step counter it was shown at: a page left open while the
-    # case went round a loop back to the same step must not act on the new round.
+def _seen_seq(request: HttpRequest) -> int | None:
+    """The step counter the form was shown at (checked by case_act under the row lock)."""
     seq = request.POST.get("seq", "")
-    if seq.isdigit() and int(seq) != case.step_seq:
-        raise CaseConflict("Formulir ini sudah usang.")
+    return int(seq) if seq.isdigit() else None
 
 
 @login_required

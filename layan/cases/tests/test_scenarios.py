@@ -231,3 +231,35 @@ def test_invalid_applicant_nik_is_refused(seeded, staff):
     with pytest.raises(CaseError) as info:
         _new("bone", "rekomendasi-kip", "1234", staff)
     assert info.value.field == "applicant.nik"
+
+
+def test_a_form_shown_before_a_loop_cannot_act_on_the_new_round(office_register, staff):
+    case = _new("bone", "rekomendasi-kip", office_register["bone"]["registered"], staff)
+    shown_at = case.step_seq
+    _act(case, staff("bone", "petugas"), "periksa", "lengkap", data=BONE_KIP_DOCS)
+    with pytest.raises(CaseConflict, match="sudah berubah"):
+        case_act(case_id=case.pk, user=staff("bone", "petugas"), step="cek_dtks",
+                 seen_seq=shown_at)  # fmt: skip
+    assert case_act(case_id=case.pk, user=staff("bone", "petugas"), step="cek_dtks",
+                    seen_seq=case.step_seq).outcome == "terdaftar"  # fmt: skip
+
+
+def test_attachments_are_typed_by_content_and_keep_the_uploaders_name(office_register, staff):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from layan.cases.services import attachment_add
+
+    case = _new("bone", "rekomendasi-kip", office_register["bone"]["registered"], staff)
+    png = SimpleUploadedFile("scan KK ibu.pdf", b"\x89PNG\r\n\x1a\n" + b"0" * 64)
+    kept = attachment_add(case_id=case.pk, user=staff("bone", "petugas"), requirement="kk",
+                          upload=png)  # fmt: skip
+    assert (kept.content_type, kept.original_name) == ("image/png", "scan KK ibu.pdf")
+    assert kept.file.name.endswith(".png")
+    text = SimpleUploadedFile("kk.pdf", b"bukan pdf")
+    with pytest.raises(CaseError, match="PDF, JPEG atau PNG") as info:
+        attachment_add(case_id=case.pk, user=staff("bone", "petugas"), requirement="kk",
+                       upload=text)  # fmt: skip
+    assert info.value.field == "file"
+    with pytest.raises(PermissionDenied):
+        attachment_add(case_id=case.pk, user=staff("bima", "petugas"), requirement="kk",
+                       upload=png)  # fmt: skip
