@@ -1,6 +1,10 @@
 """Shared fixtures; test-wide environment defaults are in layan/core/pytest_env.py."""
 
+import os
+
 import pytest
+
+from layan.core.testing import require_tool
 
 
 @pytest.fixture
@@ -34,3 +38,34 @@ def make_user(db):
         return user
 
     return make
+
+
+@pytest.fixture
+def page():
+    """A page in headless Chromium (Debian's package, driven by Playwright) on a small phone.
+
+    `page.errors` collects console errors and uncaught exceptions (a CSP violation
+    shows there). Fixtures' ORM calls must come before this one starts: Playwright's
+    sync API runs an event loop in this thread.
+    """
+    executable = require_tool(os.environ.get("LAYAN_CHROMIUM", "/usr/bin/chromium"))
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable,
+            # No sandbox as root; no calls home on a machine without internet.
+            args=[
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            ],
+        )  # fmt: skip
+        context = browser.new_context(viewport={"width": 360, "height": 740})
+        opened = context.new_page()
+        errors: list[str] = []
+        opened.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        opened.on("pageerror", lambda e: errors.append(str(e)))
+        opened.errors = errors
+        yield opened
+        browser.close()

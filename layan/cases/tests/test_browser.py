@@ -1,46 +1,9 @@
 """The front office at work in headless Chromium (Debian's package, via Playwright), on a phone."""
 
-import os
-
 import pytest
 
-from layan.core.testing import require_tool
-
-CHROMIUM = os.environ.get("LAYAN_CHROMIUM", "/usr/bin/chromium")
 PASSWORD = "kata-sandi-loket-2026"
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def page():
-    executable = require_tool(CHROMIUM)
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made
-    # by fixtures happen before it starts, never concurrently with it.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        # The counter's phone or a small tablet: the staff pages are built for it too.
-        context = browser.new_context(viewport={"width": 360, "height": 740})
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.errors = errors
-        yield page
-        browser.close()
 
 
 @pytest.fixture

@@ -1,44 +1,8 @@
 """A public service page driven in headless Chromium (Debian's package, via Playwright)."""
 
-import os
-
 import pytest
 
-from layan.core.testing import require_tool
-
-CHROMIUM = os.environ.get("LAYAN_CHROMIUM", "/usr/bin/chromium")
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def page():
-    executable = require_tool(CHROMIUM)
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made
-    # by fixtures happen before it starts, never concurrently with it.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        # A small phone: the public pages are built for it first.
-        context = browser.new_context(viewport={"width": 360, "height": 740})
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.errors = errors
-        yield page
-        browser.close()
 
 
 def test_citizen_finds_a_service_and_its_sop(live_server, seeded, page):

@@ -2,7 +2,6 @@
 
 import csv
 import io
-import os
 
 import pytest
 from django.urls import reverse
@@ -350,47 +349,25 @@ def test_htmx_diff_returns_only_the_partial(staff, bone_pair):
     assert "HX-Request" in response["Vary"]
 
 
-@pytest.fixture
-def phone():
-    """Headless Chromium (Debian's package) at a small phone's width."""
-    from layan.core.testing import require_tool
-
-    executable = require_tool(os.environ.get("LAYAN_CHROMIUM", "/usr/bin/chromium"))
-    # Playwright's sync API runs an event loop in this thread; fixtures' ORM calls come
-    # first, and the test makes none while it runs.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable, args=["--no-sandbox", "--disable-gpu"]
-        )
-        page = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
-        page.errors = []
-        page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
-        yield page
-        browser.close()
-
-
 @pytest.mark.browser
 def test_an_officer_looks_up_a_nik_on_a_phone_without_leaving_the_page(
-    live_server, bone_pair, ani, phone
+    live_server, bone_pair, ani, page
 ):
-    phone.goto(live_server.url + "/masuk/?next=/staf/bone/register/")
-    phone.get_by_label("Nama pengguna").fill("ani")
-    phone.get_by_label("Kata sandi").fill("rahasia-panjang-123")
-    phone.get_by_role("button", name="Masuk").click()
-    phone.get_by_label("NIK").fill(A[0])
-    with phone.expect_response(lambda r: r.url.endswith("/cari/")) as answer:
-        phone.get_by_role("button", name="Cari").click()
+    page.goto(live_server.url + "/masuk/?next=/staf/bone/register/")
+    page.get_by_label("Nama pengguna").fill("ani")
+    page.get_by_label("Kata sandi").fill("rahasia-panjang-123")
+    page.get_by_role("button", name="Masuk").click()
+    page.get_by_label("NIK").fill(A[0])
+    with page.expect_response(lambda r: r.url.endswith("/cari/")) as answer:
+        page.get_by_role("button", name="Cari").click()
     # htmx swapped the answer in (the CSRF header from <body> was accepted).
     assert answer.value.status == 200
-    assert phone.get_by_role("heading", name="Terdaftar").is_visible()
-    assert phone.url.endswith("/staf/bone/register/")
-    assert phone.get_by_role("heading", name="Snapshot register").is_visible()
-    assert not phone.evaluate("document.documentElement.scrollWidth > window.innerWidth")
-    assert phone.errors == []
+    assert page.get_by_role("heading", name="Terdaftar").is_visible()
+    assert page.url.endswith("/staf/bone/register/")
+    assert page.get_by_role("heading", name="Snapshot register").is_visible()
+    assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+    assert page.errors == []
     # Checked through the log page: an ORM call here would open a connection that
     # Playwright's event loop keeps from ever being closed.
-    phone.get_by_role("link", name="Log pencarian").click()
-    assert phone.get_by_role("cell", name=f"NIK {A[0]}").is_visible()
+    page.get_by_role("link", name="Log pencarian").click()
+    assert page.get_by_role("cell", name=f"NIK {A[0]}").is_visible()
