@@ -53,6 +53,6 @@ def referrals_fulfilled(*, office: Office) -> QuerySet[Referral]:
     """People the office referred who are now in the register: to invite back."""
     return (
         Referral.objects.filter(office=office, fulfilled_at__isnull=False)
-        .select_related("case", "fulfilled_snapshot")
+        .select_related("case__service", "fulfilled_snapshot")
         .order_by("-fulfilled_at")
     )

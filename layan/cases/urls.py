@@ -7,6 +7,7 @@ from layan.cases import views
 urlpatterns = [
     path("", views.case_queue, name="case-queue"),
     path("baru/", views.case_new, name="case-new"),
+    path("rujukan-terdaftar/", views.referrals_back, name="case-referrals-back"),
     path("<int:pk>/", views.case_detail, name="case-detail"),
     path("<int:pk>/aksi/", views.case_act_view, name="case-act"),
     path("<int:pk>/jeda/", views.case_pause_view, name="case-pause"),

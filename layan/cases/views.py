@@ -36,7 +36,7 @@ from layan.cases.presenting import (
     step_label,
 )
 from layan.cases.receipt import qr_svg
-from layan.cases.selectors import case_for_staff, queue
+from layan.cases.selectors import case_for_staff, queue, referrals_fulfilled
 from layan.cases.services import (
     CaseConflict,
     CaseError,
@@ -119,6 +119,16 @@ def case_queue(request: HttpRequest, office: str) -> HttpResponse:
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+@login_required
+def referrals_back(request: HttpRequest, office: str) -> HttpResponse:
+    """People the office referred who are now in the register: to invite back."""
+    office_obj = office_for_staff(request.user, office)
+    page = Paginator(referrals_fulfilled(office=office_obj), QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("halaman")
+    )
+    return render(request, "cases/referrals_back.html", {"office": office_obj, "page": page})
 
 
 def _queue_row(case: Case, now: datetime) -> QueueRow:

@@ -46,3 +46,21 @@ def test_new_snapshot_fulfils_referrals_of_people_now_registered(
     assert still_missing.fulfilled_at is None
     assert bima_referral.fulfilled_at is None
     assert list(referrals_fulfilled(office=Office.objects.get(slug="bone"))) == [later_registered]
+
+
+def test_office_sees_its_referred_people_now_registered(
+    client, office_register, all_roles_user, make_user, tmp_path, django_capture_on_commit_callbacks
+):
+    bone_user = all_roles_user("bone")
+    referral = _refer("bone", person(601).nik, bone_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        registry_import(path=write_dtks(tmp_path / "jan.csv", [person(601)]), source="dtks",
+                        period="2027-01", region="73.08")  # fmt: skip
+    client.force_login(bone_user)
+    page = client.get("/staf/bone/permohonan/rujukan-terdaftar/").content.decode()
+    assert referral.case.tracking_code in page and person(601).nik in page
+    client.force_login(make_user("petugas.bima", bima=["petugas"]))
+    assert client.get("/staf/bone/permohonan/rujukan-terdaftar/").status_code == 404
+    tracking = client.get(f"/lacak/{referral.case.tracking_code}/").content.decode()
+    assert "terdaftar" in tracking.lower()
+    assert person(601).nik not in tracking
