@@ -43,3 +43,14 @@ format: $(VENV)/.installed-dev
 
 clean:
 	rm -rf $(VENV) var
+
+# Benchmarks (not part of CI): register import, lookups and lookup API against the
+# raw tools, figures and ratios into docs/performance.md. BENCH_ROWS=10000000 for 10M.
+BENCH_ROWS ?= 1000000
+
+.PHONY: bench bench-registry
+
+bench: bench-registry
+
+bench-registry: $(VENV)/.installed-dev
+	$(BIN)/python -m bench.registry --rows $(BENCH_ROWS)

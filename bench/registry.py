@@ -51,16 +51,20 @@ class Options:
     load: api_load.LoadSettings = field(default_factory=api_load.LoadSettings)
 
 
+# Every step's wall-clock seconds and the machine's load when it ended, for the report.
+STEPS: list[dict] = []
+
+
 @contextmanager
-def step(title: str, timings: dict | None = None) -> Iterator[None]:
-    """Print a step as it starts and ends, with its wall-clock seconds."""
+def step(title: str) -> Iterator[None]:
+    """Print a step as it starts and ends, with its wall-clock seconds; log it in STEPS."""
     console.print(f"[bold cyan]▶[/] {title} …")
     start = time.perf_counter()
     yield
     seconds = time.perf_counter() - start
-    if timings is not None:
-        timings[title] = seconds
-    console.print(f"[green]✓[/] {title}: {seconds:.2f} s")
+    load = os.getloadavg()[0]
+    STEPS.append({"title": title, "seconds": seconds, "load": load})
+    console.print(f"[green]✓[/] {title}: {seconds:.2f} s (load average {load:.2f})")
 
 
 def machine_info(pg_url: str | None) -> dict:
@@ -105,7 +109,7 @@ def layan_env(db_url: str, var_dir: Path) -> dict:
 def sqlite_fresh(var_dir: Path) -> tuple[str, dict]:
     """An empty LAYAN_VAR_DIR with a migrated SQLite database; its URL and environment."""
     shutil.rmtree(var_dir, ignore_errors=True)
-    var_dir.mkdir(parents=True)
+    (var_dir / "static").mkdir(parents=True)  # WhiteNoise warns about a missing STATIC_ROOT
     url = f"sqlite:///{var_dir / 'layan.sqlite3'}"
     env = layan_env(url, var_dir)
     migrate(env)
@@ -114,7 +118,7 @@ def sqlite_fresh(var_dir: Path) -> tuple[str, dict]:
 
 def pg_fresh(pg_url: str, var_dir: Path) -> tuple[str, dict]:
     """A new, migrated database PG_LAYAN_DB; its URL and environment."""
-    var_dir.mkdir(parents=True, exist_ok=True)
+    (var_dir / "static").mkdir(parents=True, exist_ok=True)
     url = rawdb.pg_database_fresh(pg_url, PG_LAYAN_DB)
     env = layan_env(url, var_dir)
     migrate(env)
@@ -277,6 +281,7 @@ def main(argv: list[str] | None = None) -> None:
         cleanup(opts)
     results["machine"]["load_end"] = os.getloadavg()
     results["total_seconds"] = time.perf_counter() - started
+    results["steps"] = STEPS
     (opts.work / "results.json").write_text(json.dumps(results, indent=2))
     markdown = report.render(results)
     opts.out.parent.mkdir(parents=True, exist_ok=True)

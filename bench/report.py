@@ -53,7 +53,24 @@ def _header(results: dict) -> str:
             f"{_loads(machine.get('load_end'))}",
             f"- Rows: {results['rows']:,} (synthetic DTKS export of region 73.08, "
             f"{csv['bytes'] / 1e6:,.1f} MB, {csv['bytes'] / results['rows']:.0f} bytes/row)",
+            contention_note(results),
         ]
+    ).rstrip()
+
+
+def contention_note(results: dict) -> str:
+    """A warning when other work loaded the machine during the run, else nothing."""
+    machine = results["machine"]
+    loads = [entry["load"] for entry in results.get("steps", [])]
+    loads += [
+        values[0] for values in (machine.get("load_start"), machine.get("load_end")) if values
+    ]
+    if not loads or max(loads) <= machine["cpus"]:
+        return ""
+    return (
+        f"\n> **Provisional:** the 1-minute load average reached {max(loads):.1f} on "
+        f"{machine['cpus']} CPUs during this run: other work competed for the CPUs, so the "
+        "times are longer and noisier than on an idle machine (see the run log below)."
     )
 
 
@@ -208,12 +225,11 @@ def _api_section(results: dict) -> str:
     )
 
 
-def _memory_section(results: dict) -> str:
-    big, small = results["layan_sqlite"]["import"], results["layan_sqlite_small"]["import"]
+def _memory_rows(results: dict) -> list[list[str]]:
     lines = []
     for name, figures, rows in (
-        ("SQLite, N/10", small, results["csv_small"]["rows"]),
-        ("SQLite, N", big, results["rows"]),
+        ("SQLite, N/10", results["layan_sqlite_small"]["import"], results["csv_small"]["rows"]),
+        ("SQLite, N", results["layan_sqlite"]["import"], results["rows"]),
         ("PostgreSQL, N", results.get("layan_pg", {}).get("import"), results["rows"]),
     ):
         if figures:
@@ -224,38 +240,69 @@ def _memory_section(results: dict) -> str:
                     f"{figures['seconds']:.2f}",
                     _mib(figures["rss_before_kib"]),
                     _mib(figures["peak_rss_kib"]),
+                    _mib(figures["peak_rss_kib"] - figures["rss_before_kib"]),
                     _mib(figures["children_peak_rss_kib"]),
                 ]
             )
+    return lines
+
+
+def memory_verdict(big: dict, small: dict) -> tuple[bool | None, str]:
+    """Whether peak memory stayed flat from N/10 to N rows, and the growth in words."""
     growth = big["peak_rss_kib"] / small["peak_rss_kib"]
-    children = (
-        big["children_peak_rss_kib"] / small["children_peak_rss_kib"]
-        if small["children_peak_rss_kib"]
-        else None
-    )
+    if not small["children_peak_rss_kib"]:
+        return None, (
+            f"importer peak x{growth:.2f}; not comparable: the N/10 file is below the size "
+            "from which the importer validates in child processes, so it ran in-process"
+        )
+    children = big["children_peak_rss_kib"] / small["children_peak_rss_kib"]
+    flat = growth <= FLAT_MEMORY and children <= FLAT_MEMORY
+    return flat, f"importer peak x{growth:.2f}, largest validator child x{children:.2f}"
+
+
+def _memory_section(results: dict) -> str:
+    big, small = results["layan_sqlite"]["import"], results["layan_sqlite_small"]["import"]
+    flat, growth = memory_verdict(big, small)
+    verdict = "not judged" if flat is None else _met(flat)
     table = _table(
         ["import", "rows", "seconds", "RSS before import", "importer peak RSS",
-         "largest validator child peak RSS"],
-        lines,
+         "peak - before", "largest validator child peak RSS"],
+        _memory_rows(results),
     )  # fmt: skip
-    child_note = (
-        f"validator children x{children:.2f}"
-        if children
-        else "at N/10 the file is read in-process (no validator children)"
-    )
-    flat = growth <= FLAT_MEMORY and (children is None or children <= FLAT_MEMORY)
     return "\n".join(
         [
             "## Memory",
             "",
-            "Peak resident memory (`VmHWM`) of the importing process, and the largest peak",
-            "among its validator child processes (`getrusage(RUSAGE_CHILDREN).ru_maxrss`:",
-            "the maximum over the children, not their sum). The process includes Django.",
+            "Peak resident memory (`VmHWM`) of the importing process (Django included), and",
+            "the largest peak among its validator child processes",
+            "(`getrusage(RUSAGE_CHILDREN).ru_maxrss`: the maximum over the children, not",
+            "their sum; the importer starts one per core, at least two). A child holds at",
+            "most `pipeline.QUEUE_CHUNKS` chunks of `importing.CHUNK_ROWS` rows waiting for",
+            "the writer, so its peak rises until those queues first fill, which a small file",
+            "may never do; compare N with N/10 at 1 million rows or more.",
             "",
             table,
             "",
-            f"Ten times the rows: importer peak x{growth:.2f}, {child_note} — memory stays flat "
-            f"(within {FLAT_MEMORY:.1f}x): {_met(flat)}.",
+            f"Ten times the rows: {growth}. Memory stays flat (each within "
+            f"{FLAT_MEMORY:.1f}x): {verdict}.",
+        ]
+    )
+
+
+def _steps_section(results: dict) -> str:
+    rows = [
+        [entry["title"], f"{entry['seconds']:.1f}", f"{entry['load']:.2f}"]
+        for entry in results.get("steps", [])
+    ]
+    return "\n".join(
+        [
+            "## Run log",
+            "",
+            "Wall-clock seconds of each step of the run (subprocess start, migrations and",
+            "lookups included) and the 1-minute load average when it ended: a load above",
+            "the number of CPUs means other work competed for them.",
+            "",
+            _table(["step", "seconds", "load average"], rows),
         ]
     )
 
@@ -282,6 +329,11 @@ def _summary(results: dict) -> str:
                 f"- NIK lookup p99 < {LOOKUP_P99_TARGET_MS} ms on {name}: {p99:.3f} ms — "
                 f"{_met(p99 < LOOKUP_P99_TARGET_MS)}{at}"
             )
+    flat, growth = memory_verdict(
+        results["layan_sqlite"]["import"], results["layan_sqlite_small"]["import"]
+    )
+    verdict = "not judged" if flat is None else _met(flat)
+    items.append(f"- Memory flat from N/10 to N rows: {growth} — {verdict}")
     ratio = results["api"]["ratio"]
     items.append(
         f"- Lookup API ≥ {API_TARGET}x bare view: {ratio:.2f}x — {_met(ratio >= API_TARGET)}"
@@ -319,6 +371,24 @@ def render(results: dict) -> str:
         _lookup_section(results),
         _api_section(results),
         _memory_section(results),
+        _steps_section(results),
         _reproduce(),
     ]
     return "\n\n".join(sections) + "\n"
+
+
+def main() -> None:
+    """Render a saved run again: `python -m bench.report [RESULTS_JSON] [OUT_MD]`."""
+    import json
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    source = Path(sys.argv[1]) if len(sys.argv) > 1 else root / "var/bench/results.json"
+    out = Path(sys.argv[2]) if len(sys.argv) > 2 else root / "docs/performance.md"
+    out.write_text(render(json.loads(source.read_text())))
+    print(f"written {out}")
+
+
+if __name__ == "__main__":
+    main()
