@@ -69,3 +69,18 @@ def page():
         opened.errors = errors
         yield opened
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Each test starts with empty per-process caches: tests roll back their rows."""
+    from layan.core.api_auth import user_cache_clear
+    from layan.offices.selectors import office_cache_clear
+    from layan.registry.selectors import active_cache_clear
+
+    clears = (active_cache_clear, user_cache_clear, office_cache_clear)
+    for clear in clears:
+        clear()
+    yield
+    for clear in clears:
+        clear()

@@ -162,7 +162,7 @@ def api_compare(layan_env: dict, bodies: Path, token: str, load: LoadSettings, l
         if set(layan_probe["statuses"]) != {200}:
             raise RuntimeError(f"Layan's lookup API answered {layan_probe['statuses']}")
         layan = measure(port, bodies, token, load, wrk)
-    bare_env = {**os.environ, "BENCH_BARE_BYTES": str(layan_probe["mean_bytes"])}
+    bare_env = {**layan_env, "BENCH_BARE_BYTES": str(layan_probe["mean_bytes"])}
     with gunicorn_serving(
         "bench.bare_wsgi:application", bare_env, load.workers, logs / "gunicorn-bare.log"
     ) as port:

@@ -1,6 +1,9 @@
 """Reading offices, scoped to who asks."""
 
+import time
+
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -44,3 +47,34 @@ def office_for_staff(user, slug: str, *, roles: set[str] | None = None) -> Offic
     if roles and not memberships.filter(role__in=roles).exists():
         raise PermissionDenied("Peran Anda tidak mencakup halaman ini.")
     return memberships.first().office
+
+
+# Offices change rarely and an API lookup needs one per request: the object is kept
+# per process for OFFICE_CACHE_SECONDS. Who works where is always read fresh.
+OFFICE_CACHE_SECONDS = 60.0
+_offices: dict[int, tuple[float, Office]] = {}
+
+
+def office_cache_clear() -> None:
+    _offices.clear()
+
+
+def office_cached(pk: int) -> Office:
+    now = time.monotonic()
+    cached = _offices.get(pk)
+    if cached and now - cached[0] < OFFICE_CACHE_SECONDS:
+        return cached[1]
+    office = Office.objects.get(pk=pk)
+    _offices[pk] = (now, office)
+    return office
+
+
+def office_ids_of(user) -> list[int]:
+    """Ids of the offices where the user holds an active role (one indexed read)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT DISTINCT office_id FROM {Membership._meta.db_table} "
+            "WHERE user_id = %s AND is_active ORDER BY office_id",
+            [user.pk],
+        )
+        return [row[0] for row in cursor.fetchall()]

@@ -4,7 +4,7 @@ from datetime import date
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 from ninja.errors import ValidationError
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator
@@ -12,7 +12,7 @@ from pydantic_core import PydanticCustomError
 
 from layan.core.nik import kk_problem, nik_problem
 from layan.offices.models import Office
-from layan.offices.selectors import memberships_of, office_for_staff
+from layan.offices.selectors import office_cached, office_ids_of
 from layan.registry.services import LookupResult, registry_lookup
 
 router = Router()
@@ -96,16 +96,23 @@ def _invalid(reason: str, *fields: str) -> ValidationError:
 
 
 def _lookup_office(user, slug: str) -> Office:
-    """The office named, or the user's only one; 404 for an office they do not work at."""
+    """The office named, or the user's only one; 404 for an office they do not work at.
+
+    Whether the user is staff there is checked again, from the database, by
+    registry_lookup itself; this only picks which office the question is for.
+    """
+    offices = [office_cached(pk) for pk in office_ids_of(user)]
     if slug:
-        return office_for_staff(user, slug)
-    offices = {m.office_id: m.office for m in memberships_of(user)}
+        for office in offices:
+            if office.slug == slug:
+                return office
+        raise Http404("Kantor tidak ditemukan.")
     if not offices:
         raise PermissionDenied("Anda bukan staf kantor mana pun.")
     if len(offices) > 1:
-        slugs = ", ".join(sorted(o.slug for o in offices.values()))
+        slugs = ", ".join(sorted(o.slug for o in offices))
         raise _invalid(f"Anda staf di beberapa kantor; sebutkan salah satu: {slugs}", "office")
-    return next(iter(offices.values()))
+    return offices[0]
 
 
 @router.post("/lookup", response=LookupOut, summary="Cari NIK atau No KK di register")

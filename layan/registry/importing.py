@@ -24,6 +24,7 @@ from layan.registry import pipeline, storage
 from layan.registry.converting import extra_headers
 from layan.registry.layouts import Layout, LayoutError, layout_detect
 from layan.registry.models import Rejection, Snapshot, SnapshotState, Source, period_validator
+from layan.registry.selectors import active_cache_clear
 from layan.registry.signals import snapshot_activated
 from layan.registry.tables import file_fingerprint, table_open
 
@@ -291,6 +292,7 @@ def _activate(snapshot: Snapshot) -> None:
             current.state = SnapshotState.SUPERSEDED
             current.save(update_fields=["state"])
         snapshot.state = SnapshotState.ACTIVE if newest else SnapshotState.SUPERSEDED
+        active_cache_clear()
         if newest:
             transaction.on_commit(
                 lambda: snapshot_activated.send(sender=Snapshot, snapshot=snapshot)

@@ -1,5 +1,6 @@
 """Reading the register: which snapshot answers for an office, and its rows as people."""
 
+import time
 from dataclasses import dataclass
 from datetime import date
 
@@ -88,8 +89,29 @@ def regions_covering(region_code: str) -> list[str]:
     return [region_code, province, ""]
 
 
+# Which snapshot is active changes a few times a year and every lookup asks, so the
+# answer is kept briefly per process; an activation clears it here at once, and
+# other processes see a new snapshot within ACTIVE_CACHE_SECONDS.
+ACTIVE_CACHE_SECONDS = 5.0
+_active_cache: dict[str, tuple[float, Snapshot | None]] = {}
+
+
+def active_cache_clear() -> None:
+    _active_cache.clear()
+
+
 def snapshot_active_for(office: Office) -> Snapshot | None:
     """The active snapshot that answers for an office: its regency's, else its province's."""
+    now = time.monotonic()
+    cached = _active_cache.get(office.region_code)
+    if cached and now - cached[0] < ACTIVE_CACHE_SECONDS:
+        return cached[1]
+    snapshot = _snapshot_active_read(office)
+    _active_cache[office.region_code] = (now, snapshot)
+    return snapshot
+
+
+def _snapshot_active_read(office: Office) -> Snapshot | None:
     candidates = {
         s.region_code: s
         for s in Snapshot.objects.filter(

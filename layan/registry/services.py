@@ -3,7 +3,8 @@
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from layan.core.nik import kk_check, nik_check
 from layan.offices.models import Membership, Office
@@ -43,7 +44,14 @@ class LookupResult:
 
 
 def _staff_of(user, office: Office) -> bool:
-    return Membership.objects.filter(user=user, office=office, is_active=True).exists()
+    # One indexed read; this runs on every lookup, so it skips the ORM's query building.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {Membership._meta.db_table} "
+            "WHERE user_id = %s AND office_id = %s AND is_active LIMIT 1",
+            [user.pk, office.pk],
+        )
+        return cursor.fetchone() is not None
 
 
 def _in_region(office: Office, person: Person) -> bool:
@@ -77,32 +85,41 @@ def registry_lookup(
     result = LookupResult(office=office, snapshot=snapshot_active_for(office), nik=nik, no_kk=no_kk)
     if result.snapshot is not None:
         _fill(result)
-    with transaction.atomic():
-        LookupLog.objects.create(
-            office=office,
-            user=user,
-            nik=nik,
-            no_kk=no_kk,
-            snapshot=result.snapshot,
-            found=result.found,
-            case_ref=case_ref,
-            channel=channel,
-        )
+    _log(result, user=user, case_ref=case_ref, channel=channel)
     return result
+
+
+_LOG_COLUMNS = ("office_id", "user_id", "nik", "no_kk", "snapshot_id", "found", "case_ref",
+                "channel", "at")  # fmt: skip
+
+
+def _log(result: LookupResult, *, user, case_ref: str, channel: str) -> None:
+    """Append the lookup to the log: one INSERT, committed on its own (autocommit)."""
+    values = [
+        result.office.pk, user.pk, result.nik, result.no_kk,
+        result.snapshot.pk if result.snapshot else None, result.found, case_ref[:40],
+        channel, connection.ops.adapt_datetimefield_value(timezone.now()),
+    ]  # fmt: skip
+    marks = ", ".join(["%s"] * len(values))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {LookupLog._meta.db_table} ({', '.join(_LOG_COLUMNS)}) VALUES ({marks})",
+            values,
+        )
 
 
 def _fill(result: LookupResult) -> None:
     table = result.snapshot.table_name
-    kk = int(result.no_kk) if result.no_kk else None
     if result.nik:
-        row = storage.person_by_nik(table, int(result.nik))
-        person = person_from_row(row) if row else None
-        if person is None or not _in_region(result.office, person):
-            return
-        result.person = person
-        kk = int(person.no_kk)
-    members = [person_from_row(row) for row in storage.household(table, kk)]
+        rows = storage.household_of_nik(table, int(result.nik))
+    else:
+        rows = storage.household(table, int(result.no_kk))
+    members = [person_from_row(row) for row in rows]
     result.household = [p for p in members if _in_region(result.office, p)]
+    if result.nik:
+        result.person = next((p for p in result.household if p.nik == result.nik), None)
+        if result.person is None:
+            result.household = []  # the household of someone outside the region is not ours
 
 
 def upload_create(*, office: Office, user, file, source: str, period: str, mapping=None):
