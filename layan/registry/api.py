@@ -7,12 +7,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 from ninja.errors import ValidationError
-from pydantic import ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from layan.core.nik import kk_problem, nik_problem
 from layan.offices.models import Office
 from layan.offices.selectors import office_cached, office_ids_of
+from layan.registry.selectors import Person
 from layan.registry.services import LookupResult, registry_lookup
 
 router = Router()
@@ -40,7 +41,7 @@ class LookupIn(Schema):
         return value
 
 
-class PersonOut(Schema):
+class PersonOut(BaseModel):
     nik: str
     no_kk: str
     name: str
@@ -59,9 +60,11 @@ class PersonOut(Schema):
     programmes: list[str]
 
 
-class LookupOut(Schema):
+class LookupOut(BaseModel):
     """The answer, naming the snapshot it comes from; outside the region reads as not found."""
 
+    # Plain pydantic models, built from a dict: the answer is validated in pydantic's
+    # compiled core instead of attribute by attribute through ninja's getter.
     found: bool
     message: str
     source: Literal["dtks", "dtsen"] | None
@@ -71,21 +74,27 @@ class LookupOut(Schema):
     person: PersonOut | None
     household: list[PersonOut]
 
-    @staticmethod
-    def resolve_source(result: LookupResult) -> str | None:
-        return result.snapshot.source if result.snapshot else None
 
-    @staticmethod
-    def resolve_period(result: LookupResult) -> str | None:
-        return result.snapshot.period if result.snapshot else None
+_PERSON_FIELDS = [name for name in PersonOut.model_fields if name != "programmes"]
 
-    @staticmethod
-    def resolve_data_as_of(result: LookupResult) -> str:
-        return result.source_label
 
-    @staticmethod
-    def resolve_snapshot_id(result: LookupResult) -> int | None:
-        return result.snapshot.pk if result.snapshot else None
+def _person(person: Person) -> dict:
+    return {**{name: getattr(person, name) for name in _PERSON_FIELDS},
+            "programmes": person.programmes}  # fmt: skip
+
+
+def _answer(result: LookupResult) -> dict:
+    snapshot = result.snapshot
+    return {
+        "found": result.found,
+        "message": result.message,
+        "source": snapshot.source if snapshot else None,
+        "period": snapshot.period if snapshot else None,
+        "data_as_of": result.source_label,
+        "snapshot_id": snapshot.pk if snapshot else None,
+        "person": _person(result.person) if result.person else None,
+        "household": [_person(member) for member in result.household],
+    }
 
 
 def _invalid(reason: str, *fields: str) -> ValidationError:
@@ -121,7 +130,7 @@ def lookup(request: HttpRequest, payload: LookupIn):
     if bool(payload.nik) == bool(payload.no_kk):
         raise _invalid("isi NIK atau No KK, salah satu saja", "nik", "no_kk")
     office = _lookup_office(request.auth, payload.office)
-    return registry_lookup(
+    result = registry_lookup(
         office=office,
         user=request.auth,
         nik=payload.nik,
@@ -129,3 +138,4 @@ def lookup(request: HttpRequest, payload: LookupIn):
         case_ref=payload.case,
         channel="api",
     )
+    return _answer(result)

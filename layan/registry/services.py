@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.utils import timezone
 
+from layan.core.db import sqlite_writer
 from layan.core.nik import kk_check, nik_check
 from layan.offices.models import Membership, Office
 from layan.registry import storage
@@ -101,7 +102,7 @@ def _log(result: LookupResult, *, user, case_ref: str, channel: str) -> None:
         channel, connection.ops.adapt_datetimefield_value(timezone.now()),
     ]  # fmt: skip
     marks = ", ".join(["%s"] * len(values))
-    with connection.cursor() as cursor:
+    with sqlite_writer(), connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {LookupLog._meta.db_table} ({', '.join(_LOG_COLUMNS)}) VALUES ({marks})",
             values,
