@@ -17,7 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from layan.registry import pipeline, storage
@@ -173,7 +173,10 @@ def registry_import(
         source=source, period=period, path=path, fingerprint=fingerprint,
         layout=layout, headers=headers, office=office, user=user, region=region,
     )  # fmt: skip
-    reader = pipeline.Source(path, fingerprint.encoding, layout, region, chunk_rows)
+    reader = pipeline.Source(
+        path, fingerprint.encoding, layout, region, chunk_rows,
+        as_copy=connection.vendor == "postgresql",
+    )  # fmt: skip
     try:
         _load(snapshot, reader, progress, parallel)
         _finish(snapshot, region)
@@ -220,10 +223,10 @@ def _load(snapshot, source: pipeline.Source, progress, parallel: bool | None) ->
 
 def _chunk_write(snapshot, chunk: pipeline.Chunk) -> None:
     with transaction.atomic():
-        storage.rows_insert(snapshot.table_name, chunk.rows)
+        storage.rows_insert(snapshot.table_name, chunk.rows, copy=chunk.copy)
         _rejections_add(snapshot, chunk.rejected)
-        snapshot.rows_read += len(chunk.rows) + len(chunk.rejected)
-        snapshot.rows_imported += len(chunk.rows)
+        snapshot.rows_read += chunk.count + len(chunk.rejected)
+        snapshot.rows_imported += chunk.count
         snapshot.rows_rejected += len(chunk.rejected)
         snapshot.heartbeat_at = timezone.now()
         snapshot.save(update_fields=["rows_read", "rows_imported", "rows_rejected", "heartbeat_at"])

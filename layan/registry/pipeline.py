@@ -16,6 +16,7 @@ from pathlib import Path
 
 from layan.registry.converting import converter_build
 from layan.registry.layouts import Layout
+from layan.registry.storage import copy_text
 from layan.registry.tables import table_open
 
 # Files smaller than this are read in-process: a second process costs more than it saves.
@@ -29,6 +30,13 @@ class Chunk:
     rows: list[tuple]
     rejected: list[tuple]
     bytes_read: int
+    # For PostgreSQL: the rows already in COPY text format (then `rows` is empty).
+    copy: bytes | None = None
+    count: int = -1
+
+    def __post_init__(self) -> None:
+        if self.count < 0:
+            self.count = len(self.rows)
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,8 @@ class Source:
     layout: Layout
     region: str
     chunk_rows: int
+    # Produce PostgreSQL COPY text instead of tuples (formatting done by the readers).
+    as_copy: bool = False
 
 
 def chunks_read(source: Source, share: int = 0, shares: int = 1) -> Iterator[Chunk]:
@@ -66,15 +76,21 @@ def chunks_read(source: Source, share: int = 0, shares: int = 1) -> Iterator[Chu
             count += 1
             if count == size:
                 if mine:
-                    yield Chunk(rows, rejected, table.position())
+                    yield _chunk(source, rows, rejected, table.position())
                     rows, rejected = [], []
                 count = 0
                 number += 1
                 mine = number % shares == share
         if mine:
-            yield Chunk(rows, rejected, table.size)
+            yield _chunk(source, rows, rejected, table.size)
     finally:
         table.close()
+
+
+def _chunk(source: Source, rows: list[tuple], rejected: list[tuple], position: int) -> Chunk:
+    if source.as_copy:
+        return Chunk([], rejected, position, copy=copy_text(rows), count=len(rows))
+    return Chunk(rows, rejected, position)
 
 
 def _produce(source: Source, share: int, shares: int, out: multiprocessing.Queue) -> None:

@@ -274,3 +274,13 @@ def test_parallel_validation_gives_the_same_snapshot(db, tmp_path):
             snapshot.stored = cursor.fetchall()
     assert parallel.stored == serial.stored
     assert len(parallel.stored) == 228
+
+
+def test_tabs_backslashes_and_line_breaks_inside_fields_survive(db, tmp_path):
+    rows = people(30)
+    rows[3].extra = {"alamat": "JL. MAWAR\tNO. 1\\2\nRT 3", "tempat_lahir": "N\\A"}
+    snapshot = _import(write_dtks(tmp_path / "a.csv", rows), parallel=True, chunk_rows=7)
+    found = person_from_row(storage.person_by_nik(snapshot.table_name, int(rows[3].nik)))
+    assert found.address == "JL. MAWAR\tNO. 1\\2\nRT 3"
+    assert found.birth_place == "N\\A"
+    assert snapshot.rows_imported == 30
