@@ -212,8 +212,9 @@ def _api_section(results: dict) -> str:
             f"load by {api['tool']}: {load['connections']} connections, {load['threads']} "
             f"threads, {load['seconds']} s after a {load['warmup_seconds']} s warm-up, JSON bodies",
             "cycling over sampled NIKs (20% absent), Layan with a bearer token, on the SQLite",
-            "database of the import above. The bare view (`bench/bare_wsgi.py`) has no",
-            "middleware and no database and answers JSON of the mean size of Layan's answers.",
+            "database of the import above. The bare view (`bench/bare_wsgi.py`) runs with",
+            "Layan's own settings (apps, middleware, database connection) but does no work:",
+            "it reads the body and answers JSON of the mean size of Layan's answers.",
             "**The machine's cores are shared by the load generator and the server**, so",
             "both figures are lower than on a separate client; the ratio is what counts.",
             "",
