@@ -46,11 +46,18 @@ clean:
 
 # Benchmarks (not part of CI): register import, lookups and lookup API against the
 # raw tools, figures and ratios into docs/performance.md. BENCH_ROWS=10000000 for 10M.
+# bench-cases: the work queue page and the case API at BENCH_CASES cases; it rewrites
+# only its own section of docs/performance.md, so it runs after bench-registry
+# (which rewrites the whole file).
 BENCH_ROWS ?= 1000000
+BENCH_CASES ?= 100000
 
-.PHONY: bench bench-registry
+.PHONY: bench bench-registry bench-cases
 
-bench: bench-registry
+bench: bench-registry bench-cases
 
 bench-registry: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.registry --rows $(BENCH_ROWS)
+
+bench-cases: $(VENV)/.installed-dev
+	$(BIN)/python -m bench.cases --cases $(BENCH_CASES)

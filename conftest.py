@@ -74,11 +74,12 @@ def page():
 @pytest.fixture(autouse=True)
 def _fresh_caches():
     """Each test starts with empty per-process caches: tests roll back their rows."""
+    from layan.cases.sla import calendar_cache_clear
     from layan.core.api_auth import user_cache_clear
     from layan.offices.selectors import office_cache_clear
     from layan.registry.selectors import active_cache_clear
 
-    clears = (active_cache_clear, user_cache_clear, office_cache_clear)
+    clears = (active_cache_clear, user_cache_clear, office_cache_clear, calendar_cache_clear)
     for clear in clears:
         clear()
     yield

@@ -29,7 +29,7 @@ def queue(*, office: Office, roles: set[str] | None = None) -> QuerySet[Case]:
     cases = Case.objects.filter(office=office, state__in=OPEN_STATES)
     if roles is not None:
         cases = cases.filter(current_role__in=roles)
-    return cases.select_related("service", "version").order_by(
+    return cases.select_related("office", "service", "version").order_by(
         F("step_deadline").asc(nulls_last=True), "created_at"
     )
 

@@ -4,6 +4,7 @@ The office's calendar (hours, national holidays, cuti bersama) and the case's
 pauses (waiting for the applicant or an outside party) decide every figure.
 """
 
+import time
 from datetime import datetime
 
 from django.utils import timezone
@@ -14,11 +15,24 @@ from layan.offices.calendar import WorkCalendar, calendar_for
 Pause = tuple[datetime, datetime | None]
 
 
+# An office's calendar (hours, days off) changes a few times a year; a page of fifty
+# cases must not rebuild it fifty times. Kept per process for CALENDAR_CACHE_SECONDS.
+CALENDAR_CACHE_SECONDS = 60.0
+_calendars: dict[int, tuple[float, WorkCalendar]] = {}
+
+
+def calendar_cache_clear() -> None:
+    _calendars.clear()
+
+
 def _calendar(case) -> WorkCalendar:
-    # Built once per case object: one request reads the office's calendar once.
-    if getattr(case, "_work_calendar", None) is None:
-        case._work_calendar = calendar_for(case.office)
-    return case._work_calendar
+    now = time.monotonic()
+    cached = _calendars.get(case.office_id)
+    if cached and now - cached[0] < CALENDAR_CACHE_SECONDS:
+        return cached[1]
+    calendar = calendar_for(case.office)
+    _calendars[case.office_id] = (now, calendar)
+    return calendar
 
 
 def pauses_of(case) -> list[Pause]:
