@@ -141,3 +141,8 @@ def test_admin_shows_the_demo_banner_in_demo_mode(client, seeded, settings):
     assert "layan-demo-banner" in client.get("/admin/").content.decode()
     settings.DEMO_MODE = False
     assert "layan-demo-banner" not in client.get("/admin/").content.decode()
+
+
+def test_every_page_links_to_public_tracking(client, seeded):
+    page = client.get("/").content.decode()
+    assert 'href="/lacak/"' in page
