@@ -8,7 +8,6 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
@@ -16,9 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from layan.cases import engine, sla
-from layan.cases.models import OPEN_STATES, Case, CaseState, Referral, StepRecord
+from layan.cases.models import Case, CaseState, Referral, StepRecord
 from layan.cases.presenting import outcome_label
-from layan.cases.selectors import case_by_tracking_code, case_for_staff
+from layan.cases.selectors import case_by_tracking_code, case_for_staff, cases_listed
 from layan.cases.services import (
     Applicant,
     Subject,
@@ -30,7 +29,7 @@ from layan.cases.services import (
 )
 from layan.catalogue.rendering import KIND_LABELS
 from layan.catalogue.schema import Step
-from layan.offices.selectors import memberships_of, office_for_staff
+from layan.offices.selectors import office_for_staff
 
 router = Router()
 
@@ -408,39 +407,6 @@ def _track_out(case: Case) -> TrackOut:
 # --- listing -------------------------------------------------------------------------------
 
 
-def _cases_listed(user, filters: CaseFilter, now: datetime) -> QuerySet[Case]:
-    """The caller's offices' cases, open ones first in work-queue order, then the latest ended.
-
-    Belongs in selectors.py next to `queue`; kept here while that file is being changed.
-    """
-    memberships = list(memberships_of(user).values_list("office_id", "role"))
-    cases = Case.objects.filter(office__in={office for office, _ in memberships})
-    if filters.office:
-        cases = cases.filter(office=office_for_staff(user, filters.office))
-    if filters.state:
-        cases = cases.filter(state=filters.state)
-    if filters.service:
-        cases = cases.filter(service__code=filters.service)
-    if filters.step:
-        cases = cases.filter(current_step=filters.step)
-    if filters.mine:
-        at_my_roles = Q(pk__in=[])
-        for office, role in memberships:
-            at_my_roles |= Q(office_id=office, current_role=role)
-        cases = cases.filter(at_my_roles, state__in=OPEN_STATES)
-    if filters.overdue:
-        # A paused case's clock stands still: it is not overdue while it waits.
-        cases = cases.filter(Q(step_deadline__lt=now) | Q(deadline__lt=now), state=CaseState.OPEN)
-    # Open cases are exactly those without finished_at (a database constraint), so
-    # "finished_at desc, nulls first" puts them first, then the latest ended.
-    return cases.select_related("office", "service").order_by(
-        F("finished_at").desc(nulls_first=True),
-        F("step_deadline").asc(nulls_last=True),
-        "created_at",
-        "pk",
-    )
-
-
 # --- endpoints -----------------------------------------------------------------------------
 
 
@@ -468,7 +434,7 @@ def case_new(request: HttpRequest, payload: CaseIn):
 def case_list(request: HttpRequest, filters: Query[CaseFilter]):
     """The caller's offices' cases, filtered; open ones first, most urgent first."""
     now = timezone.now()
-    cases = _cases_listed(request.auth, filters, now)
+    cases = cases_listed(request.auth, filters, now)
     page = cases[filters.offset : filters.offset + filters.limit]
     return CaseListOut(count=cases.count(), items=[_row_out(c, now) for c in page])
 

@@ -43,10 +43,6 @@ def is_end(target: str) -> bool:
     return target in END_STATES
 
 
-def step_of(doc: ServiceDoc, key: str) -> Step:
-    return doc.step_map[key]
-
-
 def all_paths(doc: ServiceDoc, *, max_visits: int = 2) -> list[list[tuple[str, str]]]:
     """Every path from the first step to an end, as (step, outcome) pairs.
 

@@ -1,11 +1,13 @@
 """Reading cases: work queues, one case for a staff member, the public view of a case."""
 
-from django.db.models import F, QuerySet
+from datetime import datetime
+
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
-from layan.cases.models import OPEN_STATES, Case, Referral
+from layan.cases.models import OPEN_STATES, Case, CaseState, Referral
 from layan.offices.models import Office
-from layan.offices.selectors import memberships_of
+from layan.offices.selectors import memberships_of, office_for_staff
 
 
 def case_for_staff(user, case_id: int) -> Case:
@@ -55,4 +57,37 @@ def referrals_fulfilled(*, office: Office) -> QuerySet[Referral]:
         Referral.objects.filter(office=office, fulfilled_at__isnull=False)
         .select_related("case__service", "fulfilled_snapshot")
         .order_by("-fulfilled_at")
+    )
+
+
+def cases_listed(user, filters, now: datetime) -> QuerySet[Case]:
+    """The user's offices' cases, open ones first in work-queue order, then the latest ended.
+
+    `filters` has office, state, service, step, mine and overdue (the API's query).
+    """
+    memberships = list(memberships_of(user).values_list("office_id", "role"))
+    cases = Case.objects.filter(office__in={office for office, _ in memberships})
+    if filters.office:
+        cases = cases.filter(office=office_for_staff(user, filters.office))
+    if filters.state:
+        cases = cases.filter(state=filters.state)
+    if filters.service:
+        cases = cases.filter(service__code=filters.service)
+    if filters.step:
+        cases = cases.filter(current_step=filters.step)
+    if filters.mine:
+        at_my_roles = Q(pk__in=[])
+        for office, role in memberships:
+            at_my_roles |= Q(office_id=office, current_role=role)
+        cases = cases.filter(at_my_roles, state__in=OPEN_STATES)
+    if filters.overdue:
+        # A paused case's clock stands still: it is not overdue while it waits.
+        cases = cases.filter(Q(step_deadline__lt=now) | Q(deadline__lt=now), state=CaseState.OPEN)
+    # Open cases are exactly those without finished_at (a database constraint), so
+    # "finished_at desc, nulls first" puts them first, then the latest ended.
+    return cases.select_related("office", "service").order_by(
+        F("finished_at").desc(nulls_first=True),
+        F("step_deadline").asc(nulls_last=True),
+        "created_at",
+        "pk",
     )

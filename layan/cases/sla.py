@@ -71,7 +71,3 @@ def remaining_text(case, deadline: datetime | None, now: datetime | None = None)
     if deadline is None:
         return "—"
     return _calendar(case).remaining_text(deadline, now or timezone.now())
-
-
-def is_overdue(deadline: datetime | None, now: datetime | None = None) -> bool:
-    return deadline is not None and deadline < (now or timezone.now())

@@ -114,8 +114,3 @@ def sop_rows(doc: ServiceDoc) -> list[SopRow]:
         if not row.texts:
             row.texts = [KIND_LABELS[s.kind] for s in row.steps]
     return [rows[n] for n in sorted(rows)]
-
-
-def describe_duration(duration: Duration | None) -> str:
-    """A standard time as the page prints it, or a dash where the seed is silent."""
-    return str(duration) if duration else "—"

@@ -48,8 +48,11 @@ def demo_register_ensure(*, office: Office, size: int) -> DemoRegister:
     folder = settings.VAR_DIR / "demo"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"register-{office.slug}-{DEMO_PERIOD}-{size}.csv"
-    people = synthetic_people(region_code=office.region_code, count=size, seed=1)
-    write_csv(people, path, layout=layout, period=DEMO_PERIOD)
+    if not path.exists():  # the generator is deterministic: a file once written stays right
+        people = synthetic_people(region_code=office.region_code, count=size, seed=1)
+        partial = path.with_suffix(".part")  # renamed only when whole
+        write_csv(people, partial, layout=layout, period=DEMO_PERIOD)
+        partial.replace(path)
     try:
         snapshot = registry_import(
             path=path, source=layout, period=DEMO_PERIOD, region=office.region_code, office=office

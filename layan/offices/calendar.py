@@ -257,10 +257,6 @@ class WorkCalendar:
     def _utc(self, local: datetime) -> datetime:
         return local.replace(tzinfo=self.tz).astimezone(UTC)
 
-    def to_local(self, moment: datetime) -> datetime:
-        """An aware datetime shown in the office's time zone."""
-        return self._local(moment).replace(tzinfo=self.tz)
-
     # -- wall-time primitives (naive local datetimes) ------------------------
 
     def _next_open(self, t: datetime) -> datetime:

@@ -18,10 +18,6 @@ def make_nik(regency: str = "7308", district: str = "01", *, day=12, month=9, ye
     return f"{regency}{district}{birth}{serial:04d}"
 
 
-def make_kk(regency: str = "7308", district: str = "01", serial: int = 1) -> str:
-    return f"{regency}{district}110107{serial:04d}"
-
-
 @dataclass
 class PersonRow:
     """One DTKS-layout row; change any field to break it on purpose."""
