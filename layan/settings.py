@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "layan.catalogue",
     "layan.registry",
     "layan.cases",
+    "layan.letters",
     "layan.public",
     "layan.demo",
     "django_tasks",
@@ -212,6 +213,16 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5_000_000
 
 # Largest scan of a requirement (PDF, JPEG, PNG) attached to a case.
 CASE_MAX_ATTACHMENT_BYTES = int(os.environ.get("LAYAN_CASE_MAX_ATTACHMENT_MB", "10")) * 1_000_000
+
+# Letters: signers' private keys are stored encrypted under a key derived from
+# this secret (default: the secret key). Changing it makes stored keys unusable.
+LETTER_KEY_SECRET = os.environ.get("LAYAN_LETTER_KEY_SECRET") or SECRET_KEY
+# The site's public address, printed in a letter's QR code (the verification page).
+PUBLIC_URL = os.environ.get(
+    "LAYAN_PUBLIC_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
+).rstrip("/")
+# Largest PDF accepted for verification by upload.
+LETTER_MAX_VERIFY_BYTES = int(os.environ.get("LAYAN_LETTER_MAX_VERIFY_MB", "20")) * 1_000_000
 
 # Where the bundled service definitions and seed offices live.
 SOPS_DIR = PACKAGE_DIR / "catalogue" / "sops"

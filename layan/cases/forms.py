@@ -126,6 +126,9 @@ def action_data(step: Step | None, post: QueryDict) -> dict:
         return {"to": post.get("to", "")}
     if step.kind == StepKind.FORM:
         return {"fields": _form_values(step, post)}
+    if step.kind in (StepKind.APPROVE, StepKind.SIGN):
+        # The signer's password confirms the paraf or signature; never recorded.
+        return {"password": post.get("password", "")}
     return {}
 
 

@@ -7,6 +7,8 @@ data fit the step's kind; then it records the step and moves the case on.
 """
 
 import hashlib
+from collections.abc import Callable
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,6 +66,30 @@ class Subject:
     nik: str = ""
     relation: str = ""
     data: dict | None = None
+
+
+@dataclass(frozen=True)
+class StepEffect:
+    """What a step hook did: the data to record, and other cases that move with this one.
+
+    `companions` are cases of the same batch (one letter for many proposals),
+    already locked by the hook and standing at the same step.
+    """
+
+    data: dict
+    companions: list[Case] = dataclasses.field(default_factory=list)
+
+
+# Higher apps do the work of some step kinds (letters: draft, paraf, signature)
+# without this app importing them: they register a hook, called inside
+# case_act's transaction after the outcome is checked. A hook raising rolls
+# the whole action back.
+StepHook = Callable[..., StepEffect]
+_STEP_HOOKS: dict[StepKind, StepHook] = {}
+
+
+def step_hook_register(kind: StepKind, hook: StepHook) -> None:
+    _STEP_HOOKS[kind] = hook
 
 
 def roles_of(user, office: Office) -> set[str]:
@@ -177,7 +203,18 @@ def case_act(
         current = doc.step_map[step]
         role = _acting_role(user, case, doc, current)
         outcome, data = _decide(case, doc, current, user, outcome, note, data or {})
-        return _act(case, doc, current, user, outcome, note, data, role=role)
+        hook = _STEP_HOOKS.get(current.kind)
+        if hook is None:
+            data = {k: v for k, v in data.items() if k != "password"}  # never kept
+            return _act(case, doc, current, user, outcome, note, data, role=role)
+        effect = hook(case=case, doc=doc, step=current, user=user, outcome=outcome, note=note,
+                      data=data)  # fmt: skip
+        record = _act(case, doc, current, user, outcome, note, effect.data, role=role)
+        for other in effect.companions:
+            other_doc = case_doc(other)
+            _act(other, other_doc, other_doc.step_map[other.current_step], user, outcome, note,
+                 {**effect.data, "bersama": case.tracking_code}, role=role)  # fmt: skip
+        return record
 
 
 def _acting_role(user, case: Case, doc: ServiceDoc, step: Step) -> str:

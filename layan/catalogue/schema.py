@@ -9,7 +9,7 @@ checked by `semantic_errors`, so that every error in a file is reported at once.
 
 import re
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
@@ -207,6 +207,86 @@ class Signer(Strict):
     acting: str = Field(default="", pattern=r"^(|Plt\.|Plh\.|a\.n\.)$")
 
 
+# What a letter template may say in braces; `letters.content` fills them for a case.
+LETTER_PLACEHOLDERS = {
+    "applicant_name": "nama pemohon",
+    "applicant_nik": "NIK pemohon (disamarkan bila templat memilih nik: masked)",
+    "applicant_address": "alamat pemohon",
+    "person_name": "nama orang yang dimaksud surat (anak/yang diwakili, atau pemohon)",
+    "person_nik": "NIK orang yang dimaksud surat",
+    "subject_relation": "hubungan pemohon dengan orang yang dimaksud",
+    "school": "sekolah/perguruan tinggi",
+    "registry_source": "register yang diperiksa (DTKS/DTSEN)",
+    "registry_period": "periode data register, mis. September 2026",
+    "registry_result": "hasil pemeriksaan register: terdaftar / tidak terdaftar",
+    "office_name": "nama kantor",
+    "region_name": "nama daerah",
+    "government": "pemerintah daerah",
+    "service_name": "nama layanan",
+    "tracking_code": "kode lacak permohonan",
+    "batch_count": "jumlah usulan dalam lampiran (surat kolektif)",
+}
+# Placeholders of a letter's number pattern; {seq} may carry a width: {seq:04}.
+NUMBER_PLACEHOLDERS = {"seq", "classification", "unit", "roman_month", "month", "year"}
+_BRACES = re.compile(r"\{([^{}]*)\}")
+
+
+class LetterLine(Strict):
+    """One 'label : value' row of a letter (its data block, or Sifat/Lampiran/Perihal)."""
+
+    label: Text
+    value: str = ""
+
+
+class LetterNumbering(Strict):
+    """How an office numbers a letter type: pattern, codes and when the sequence restarts."""
+
+    pattern: Text = "{classification}/{seq}/{unit}/{roman_month}/{year}"
+    classification: str = ""
+    unit: str = ""
+    reset: Literal["yearly", "monthly", "never"] = "yearly"
+    # Letter types sharing a series share one sequence (an office's register of letters).
+    series: str = Field(default="", pattern=r"^([a-z][a-z0-9-]*)?$", max_length=80)
+
+
+class LetterText(Strict):
+    """The parts of a letter that can differ by the register check's result (Blitar)."""
+
+    title: str | None = None
+    opening: list[Text] | None = None
+    fields: list[LetterLine] | None = None
+    body: list[Text] | None = None
+    closing: list[Text] | None = None
+
+
+class LetterBatch(Strict):
+    """A collective letter: every waiting case of the service, listed in an attached table."""
+
+    title: Text
+    columns: list[LetterLine] = Field(min_length=1)
+
+
+class LetterTemplate(Strict):
+    """The letter a draft_letter step produces: text with {placeholders}, number, paper."""
+
+    code: Code
+    name: Text
+    title: str = ""
+    paper: Literal["A4", "F4"] = "A4"
+    # The NIK printed on the letter: whole, or with its middle digits hidden.
+    nik: Literal["full", "masked"] = "full"
+    numbering: LetterNumbering = LetterNumbering()
+    meta: list[LetterLine] = []
+    recipient: list[Text] = []
+    opening: list[Text] = []
+    fields: list[LetterLine] = []
+    body: list[Text] = []
+    closing: list[Text] = []
+    variants: dict[Literal["terdaftar", "tidak_terdaftar"], LetterText] = {}
+    batch: LetterBatch | None = None
+    signer: Signer | None = None
+
+
 class ServiceDoc(Strict):
     """One service of one office: standard + SOP, as one file."""
 
@@ -235,6 +315,7 @@ class ServiceDoc(Strict):
     notes: list[Text] = []
     complaints: Complaints = Complaints()
     signer: Signer | None = None
+    letters: list[LetterTemplate] = []
     actors: dict[Key, Actor] = Field(min_length=1)
     steps: list[Step] = Field(min_length=1)
     source: str = ""
@@ -305,6 +386,8 @@ def semantic_errors(doc: ServiceDoc) -> list[Problem]:
             add(f"{at}.to", "rujukan harus menyebut tujuannya (to)")
         if step.kind == StepKind.DRAFT_LETTER and not step.letter:
             add(f"{at}.letter", "langkah draft_letter harus menyebut templat surat (letter)")
+        elif step.letter and step.letter not in {t.code for t in doc.letters}:
+            add(f"{at}.letter", f"templat surat '{step.letter}' tidak ada di daftar letters")
         if step.kind == StepKind.FORM and not step.fields:
             add(f"{at}.fields", "langkah form harus punya isian (fields)")
         if step.kind == StepKind.DISPOSITION:
@@ -312,7 +395,61 @@ def semantic_errors(doc: ServiceDoc) -> list[Problem]:
                 if role_actor not in doc.actors:
                     add(f"{at}.route[{j}]", f"aktor '{role_actor}' tidak ada di daftar actors")
     problems.extend(_reachability_errors(doc))
+    problems.extend(_letter_errors(doc))
     return problems
+
+
+def _letter_errors(doc: ServiceDoc) -> list[Problem]:
+    """Unknown placeholders in a template's text, a number pattern without {seq}."""
+    problems: list[Problem] = []
+    codes: set[str] = set()
+    for i, template in enumerate(doc.letters):
+        at = f"letters[{i}]"
+        if template.code in codes:
+            problems.append(Problem(path=f"{at}.code", message="kode templat dipakai dua kali"))
+        codes.add(template.code)
+        problems.extend(_number_pattern_errors(template.numbering.pattern, f"{at}.numbering"))
+        for path, text in _template_texts(template, at):
+            for name in _BRACES.findall(text):
+                if name not in LETTER_PLACEHOLDERS:
+                    known = ", ".join(sorted(LETTER_PLACEHOLDERS))
+                    problems.append(
+                        Problem(path=path, message=f"isian {{{name}}} tidak dikenal; pakai {known}")
+                    )
+    return problems
+
+
+def _number_pattern_errors(pattern: str, at: str) -> list[Problem]:
+    names = _BRACES.findall(pattern)
+    known = ", ".join(sorted(NUMBER_PLACEHOLDERS))
+    problems = [
+        Problem(path=f"{at}.pattern", message=f"isian {{{name}}} tidak dikenal; pakai {known}")
+        for name in names
+        if name.split(":")[0] not in NUMBER_PLACEHOLDERS
+        or (name.startswith("seq:") and not re.fullmatch(r"seq:0\d", name))
+    ]
+    if not any(name.split(":")[0] == "seq" for name in names):
+        problems.append(Problem(path=f"{at}.pattern", message="pola nomor harus memuat {seq}"))
+    return problems
+
+
+def _template_texts(template: LetterTemplate, at: str):
+    """(field path, text) of every text of a template that may hold placeholders."""
+    parts = [("", template)] + [(f".variants.{k}", v) for k, v in template.variants.items()]
+    for prefix, part in parts:
+        yield f"{at}{prefix}.title", part.title or ""
+        for name in ("opening", "body", "closing"):
+            for j, text in enumerate(getattr(part, name) or []):
+                yield f"{at}{prefix}.{name}[{j}]", text
+        for j, line in enumerate(part.fields or []):
+            yield f"{at}{prefix}.fields[{j}].value", line.value
+    for j, line in enumerate(template.meta):
+        yield f"{at}.meta[{j}].value", line.value
+    for j, text in enumerate(template.recipient):
+        yield f"{at}.recipient[{j}]", text
+    if template.batch:
+        for j, column in enumerate(template.batch.columns):
+            yield f"{at}.batch.columns[{j}].value", column.value
 
 
 def _reachability_errors(doc: ServiceDoc) -> list[Problem]:

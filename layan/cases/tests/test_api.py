@@ -63,6 +63,8 @@ def bone_case(api, staff, office_register):
 
 
 def _act(api, user, case_id, step, outcome=None, **extra):
+    if outcome == "setuju" and "data" not in extra:  # a paraf or signature is confirmed
+        extra["data"] = {"password": "rahasia-panjang-123"}
     body = {"step": step, **({"outcome": outcome} if outcome else {}), **extra}
     return api(user).post(f"{CASES}/{case_id}/act", body)
 

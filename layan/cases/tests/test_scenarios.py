@@ -38,6 +38,8 @@ def _new(slug, code, nik, staff, subject: Subject | None = None):
 
 
 def _act(case, user, step, outcome=None, **kwargs):
+    if outcome == "setuju" and "data" not in kwargs:  # a paraf or signature is confirmed
+        kwargs["data"] = {"password": "rahasia-panjang-123"}
     record = case_act(case_id=case.pk, user=user, step=step, outcome=outcome, **kwargs)
     case.refresh_from_db()
     return record

@@ -1,0 +1,186 @@
+"""What a letter says: its template filled in for a case (or a batch of cases).
+
+Placeholders are filled from the case, its register check, the office and the
+service; the result is a `LetterLayout` for the renderer. Values are plain
+text (the renderer escapes them), so an applicant's name cannot inject markup.
+"""
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from layan.cases.models import Case, StepRecord
+from layan.cases.presenting import nik_masked
+from layan.catalogue.schema import LetterTemplate, ServiceDoc, StepKind
+from layan.letters.pdf import Letterhead, LetterLayout, SignatureBlock
+from layan.offices.models import Membership, Office, Role
+from layan.registry.models import Source, period_label
+
+_BRACES = re.compile(r"\{([a-z_]+)\}")
+SEE_REGISTER = "(tidak ada data register)"
+
+
+def verify_url(code: str) -> str:
+    return f"{settings.PUBLIC_URL}/verifikasi/{code}/"
+
+
+def registry_evidence(case: Case) -> dict:
+    """The data of the case's last register check (found, source, period), or {}."""
+    record = (
+        StepRecord.objects.filter(case=case, kind=StepKind.REGISTRY_CHECK.value)
+        .order_by("-seq")
+        .only("data")
+        .first()
+    )
+    return record.data if record else {}
+
+
+def case_values(case: Case, template: LetterTemplate, doc: ServiceDoc, *, batch: int = 1) -> dict:
+    """Every placeholder's value for one case."""
+    office = case.office
+    evidence = registry_evidence(case)
+    show = nik_masked if template.nik == "masked" else (lambda nik: nik)
+    person_nik = case.subject_nik or case.applicant_nik
+    source = evidence.get("source")
+    return {
+        "applicant_name": case.applicant_name,
+        "applicant_nik": show(case.applicant_nik),
+        "applicant_address": case.applicant_address or "-",
+        "person_name": case.subject_name or case.applicant_name,
+        "person_nik": show(person_nik),
+        "subject_relation": case.subject_relation or "-",
+        "school": (case.subject_data or {}).get("sekolah") or "-",
+        "registry_source": Source(source).label if source else SEE_REGISTER,
+        "registry_period": period_label(evidence["period"]) if evidence.get("period") else "-",
+        "registry_result": "terdaftar" if evidence.get("found") else "tidak terdaftar",
+        "office_name": office.name,
+        "region_name": office.region_name,
+        "government": office.government,
+        "service_name": doc.name,
+        "tracking_code": case.tracking_code,
+        "batch_count": str(batch),
+    }
+
+
+def fill(text: str, values: dict) -> str:
+    return _BRACES.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+def _texts(template: LetterTemplate, case: Case) -> dict:
+    """The template's text, with the variant for the case's register result laid over it."""
+    found = registry_evidence(case).get("found")
+    variant = template.variants.get("terdaftar" if found else "tidak_terdaftar")
+    parts = {}
+    for name in ("title", "opening", "fields", "body", "closing"):
+        override = getattr(variant, name) if variant else None
+        parts[name] = override if override is not None else getattr(template, name)
+    return parts
+
+
+@dataclass(frozen=True)
+class Signatory:
+    """Who the letter names as its signer, and how the title reads (Plt./Plh./a.n.)."""
+
+    name: str
+    nip: str
+    title_lines: list[str]
+    place: str
+
+
+def signatory(office: Office, doc: ServiceDoc, template: LetterTemplate) -> Signatory:
+    """The office head as configured (or as the SOP names them); a.n. when signed for them."""
+    head_title = office.head_title or "Kepala Dinas Sosial"
+    signer = template.signer or doc.signer
+    kadin = (
+        Membership.objects.filter(office=office, role=Role.KADIN, is_active=True)
+        .select_related("user")
+        .order_by("id")
+        .first()
+    )
+    name = (
+        office.head_name
+        or (signer.name if signer else "")
+        or (kadin.user.full_name if kadin else "")
+    )
+    nip = office.head_nip or (signer.nip if signer else "") or (kadin.user.nip if kadin else "")
+    if signer and signer.acting == "a.n.":
+        lines = [f"a.n. {head_title}", f"{signer.title},"]
+        name, nip = signer.name or name, signer.nip or nip
+    else:
+        acting = office.head_acting or (signer.acting if signer else "")
+        title = office.head_title or (signer.title if signer else head_title)
+        lines = [f"{acting} {title},".strip()]
+    place = office.region_name.removeprefix("Kabupaten ").removeprefix("Kota ")
+    return Signatory(name=name or "(nama penanda tangan)", nip=nip, title_lines=lines, place=place)
+
+
+def letter_layout(
+    *, template: LetterTemplate, doc: ServiceDoc, cases: Sequence[Case], code: str
+) -> LetterLayout:
+    """The whole letter for its first case, with the batch table when the template has one."""
+    case = cases[0]
+    office = case.office
+    values = case_values(case, template, doc, batch=len(cases))
+    texts = _texts(template, case)
+    sign = signatory(office, doc, template)
+    table = None
+    if template.batch:
+        headers = ["No", *[column.label for column in template.batch.columns]]
+        rows = []
+        for number, member in enumerate(cases, start=1):
+            member_values = case_values(member, template, doc, batch=len(cases))
+            rows.append(
+                [str(number), *[fill(c.value, member_values) for c in template.batch.columns]]
+            )
+        table = (headers, rows)
+    head = office.letterhead or {}
+    return LetterLayout(
+        paper=template.paper,
+        letterhead=Letterhead(
+            lines=list(head.get("lines") or [office.government.upper(), office.name.upper()]),
+            address=head.get("address") or office.address,
+            website=head.get("website") or office.website,
+            email=head.get("email") or office.email,
+            logo=_logo(office),
+        ),
+        title=fill(texts["title"] or "", values),
+        meta=[(line.label, fill(line.value, values)) for line in template.meta],
+        recipient=[fill(line, values) for line in template.recipient],
+        opening=[fill(text, values) for text in texts["opening"]],
+        fields=[(line.label, fill(line.value, values)) for line in texts["fields"]],
+        body=[fill(text, values) for text in texts["body"]],
+        closing=[fill(text, values) for text in texts["closing"]],
+        attachment_title=template.batch.title if template.batch else "",
+        table=table,
+        parafs=paraf_labels(doc),
+        signer=SignatureBlock(
+            place=sign.place, title_lines=sign.title_lines, name=sign.name, nip=sign.nip
+        ),
+        verify_url=verify_url(code),
+        footer=(
+            "Dokumen ini ditandatangani secara elektronik. Keasliannya dapat diperiksa dengan "
+            f"memindai kode QR atau di {verify_url(code)}"
+        ),
+    )
+
+
+def paraf_labels(doc: ServiceDoc) -> list[str]:
+    """One paraf box per approve step, labelled with its actor, in the SOP's order."""
+    return [doc.actors[s.actor].label for s in doc.steps if s.kind == StepKind.APPROVE]
+
+
+def _logo(office: Office) -> bytes | None:
+    if not office.logo:
+        return None
+    try:
+        with office.logo.open("rb") as handle:
+            return handle.read()
+    except OSError:  # a missing file prints the neutral emblem rather than failing the letter
+        return None
+
+
+def name_masked(name: str) -> str:
+    """'Budi Santoso' as 'B*** S***': enough to recognise, not to identify."""
+    return " ".join(f"{word[0]}***" for word in name.split() if word)

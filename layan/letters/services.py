@@ -1,0 +1,234 @@
+"""Letters: draft, paraf, return, sign, revoke, download. Every change writes its event.
+
+Draft, paraf and signature are done by the case's steps (see `hooks`), inside
+`case_act`'s transaction: a failed signature leaves the case, the letter and
+the number sequence as they were.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from layan.cases.models import Case, CaseState
+from layan.cases.services import CaseConflict, CaseError, roles_of
+from layan.catalogue.schema import LetterTemplate, ServiceDoc, Step
+from layan.letters import content
+from layan.letters.keys import signer_key_for
+from layan.letters.models import (
+    Letter,
+    LetterCase,
+    LetterEvent,
+    LetterRevision,
+    LetterState,
+    RevisionKind,
+    verify_code_new,
+)
+from layan.letters.numbering import number_take
+from layan.letters.pdf import letter_render
+from layan.letters.signing import SignRequest, pdf_sign
+from layan.offices.models import Role
+from layan.registry.models import MONTHS
+
+
+class LetterError(CaseError):
+    """A letter action that cannot be done as asked (HTTP 422), with the field at fault."""
+
+
+def template_of(doc: ServiceDoc, code: str) -> LetterTemplate:
+    return next(t for t in doc.letters if t.code == code)
+
+
+def date_text(moment) -> str:
+    """'30 November 2026' in the office's own calendar (the caller localises)."""
+    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _revision_add(letter: Letter, kind: str, pdf: bytes, user) -> LetterRevision:
+    seq = letter.revisions.count() + 1
+    return LetterRevision.objects.create(
+        letter=letter, seq=seq, kind=kind, pdf=pdf, sha256=_sha256(pdf), user=user
+    )
+
+
+def letter_current_pdf(letter: Letter) -> bytes:
+    return bytes(letter.revisions.order_by("-seq").values_list("pdf", flat=True).first())
+
+
+def _event(letter: Letter, action: str, user, note: str = "") -> None:
+    LetterEvent.objects.create(letter=letter, action=action, user=user, note=note)
+
+
+def _batch_members(case: Case, step: Step) -> list[Case]:
+    """The cases one collective letter covers: every open case of the service at this step."""
+    others = (
+        Case.objects.filter(
+            office=case.office, service=case.service, state=CaseState.OPEN,
+            current_step=step.key,
+        )
+        .exclude(pk=case.pk)
+        .order_by("created_at", "id")
+    )  # fmt: skip
+    return [case, *_locked(others)]
+
+
+def _locked(query) -> list[Case]:
+    # NOWAIT: a companion held by someone else's action is a conflict to retry, not a
+    # lock to wait on (two officers acting on two cases of one batch would deadlock).
+    try:
+        return list(query.select_for_update(nowait=True).select_related("office", "version"))
+    except DatabaseError as exc:
+        raise CaseConflict("Permohonan lain dalam surat ini sedang dikerjakan; coba lagi.") from exc
+
+
+def letter_draft(*, case: Case, doc: ServiceDoc, step: Step, user) -> tuple[Letter, list[Case]]:
+    """Render the draft of the step's letter for the case (or its batch); no number yet."""
+    template = template_of(doc, step.letter)
+    members = _batch_members(case, step) if template.batch else [case]
+    code = verify_code_new()
+    rendered = letter_render(content.letter_layout(template=template, doc=doc, cases=members,
+                                                   code=code))  # fmt: skip
+    person = case.subject_name or case.applicant_name
+    letter = Letter.objects.create(
+        office=case.office, case=case, template=template.code, name=template.name,
+        service_name=doc.name, verify_code=code, subject_masked=content.name_masked(person),
+        series=template.numbering.series or template.code, created_by=user,
+        boxes={"signature": list(rendered.signature_box),
+               "parafs": {k: list(v) for k, v in rendered.paraf_boxes.items()}},
+    )  # fmt: skip
+    LetterCase.objects.bulk_create(
+        [LetterCase(letter=letter, case=member, order=i) for i, member in enumerate(members)]
+    )
+    _revision_add(letter, RevisionKind.DRAFT, rendered.pdf, user)
+    _event(letter, "draf", user, f"{len(members)} permohonan" if template.batch else "")
+    return letter, members[1:]
+
+
+def letter_of_case(case: Case) -> Letter | None:
+    """The case's letter in progress or issued (the newest one it belongs to)."""
+    return (
+        Letter.objects.filter(memberships__case=case)
+        .exclude(state=LetterState.RETURNED)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def _letter_in_progress(case: Case) -> tuple[Letter, list[Case]]:
+    letter = letter_of_case(case)
+    if letter is None or letter.state != LetterState.DRAFT:
+        raise LetterError("Belum ada draf surat untuk permohonan ini.", field="step")
+    letter = Letter.objects.select_for_update().get(pk=letter.pk)
+    others = Case.objects.filter(letter_memberships__letter=letter).exclude(pk=case.pk)
+    companions = _locked(others.filter(state=CaseState.OPEN, current_step=case.current_step))
+    return letter, companions
+
+
+def _confirm(user, data: dict, what: str) -> None:
+    password = str(data.get("password") or "")
+    if not password:
+        raise LetterError(f"Masukkan kata sandi Anda untuk {what}.", field="data.password")
+    if not user.check_password(password):
+        raise LetterError(f"Kata sandi salah; {what} tidak dibuat.", field="data.password")
+
+
+def letter_paraf(*, case: Case, doc: ServiceDoc, step: Step, user, data: dict):
+    """Initial the draft: a PAdES signature of the approver, as a new revision."""
+    _confirm(user, data, "paraf")
+    letter, companions = _letter_in_progress(case)
+    label = doc.actors[step.actor].label
+    box = letter.boxes.get("parafs", {}).get(label)
+    request = SignRequest(
+        field_name=step.key, box=tuple(box) if box else None,
+        reason=f"Paraf {label}", location=case.office.name,
+        stamp_text=f"Paraf\n{user.full_name or user.username}",
+    )  # fmt: skip
+    pdf = pdf_sign(letter_current_pdf(letter), key=signer_key_for(case.office, user),
+                   request=request)  # fmt: skip
+    _revision_add(letter, RevisionKind.PARAF, pdf, user)
+    _event(letter, "paraf", user, label)
+    return letter, companions
+
+
+def letter_return(*, case: Case, user, note: str):
+    """Send the draft back: it is closed as returned; a new draft is made next time."""
+    letter, companions = _letter_in_progress(case)
+    letter.state = LetterState.RETURNED
+    letter.save(update_fields=["state"])
+    _event(letter, "dikembalikan", user, note.strip())
+    return letter, companions
+
+
+def letter_sign(*, case: Case, doc: ServiceDoc, step: Step, user, data: dict):
+    """Sign: take the next number, fill number and date, add the signature; the letter is issued."""
+    _confirm(user, data, "tanda tangan")
+    letter, companions = _letter_in_progress(case)
+    template = template_of(doc, letter.template)
+    office = case.office
+    now = timezone.now()
+    local = timezone.localtime(now, ZoneInfo(office.time_zone))
+    seq, number, period = number_take(office=office, series=letter.series,
+                                      numbering=template.numbering, on=local.date())  # fmt: skip
+    name = user.full_name or user.username
+    request = SignRequest(
+        field_name="ttd", box=tuple(letter.boxes["signature"]),
+        reason=f"Penandatanganan surat {number}", location=office.name,
+        stamp_text=f"Ditandatangani secara elektronik oleh\n{name}\n{date_text(local)}",
+        fill={"nomor": number, "tanggal": date_text(local)},
+    )  # fmt: skip
+    pdf = pdf_sign(letter_current_pdf(letter), key=signer_key_for(office, user), request=request)
+    _revision_add(letter, RevisionKind.SIGNATURE, pdf, user)
+    sign = content.signatory(office, doc, template)
+    letter.state = LetterState.ISSUED
+    letter.seq, letter.number, letter.period = seq, number, period
+    letter.issued_at, letter.signed_by, letter.sha256 = now, user, _sha256(pdf)
+    letter.signer_name, letter.signer_title = name, " ".join(sign.title_lines).rstrip(",")
+    letter.save()
+    _event(letter, "terbit", user, number)
+    return letter, companions
+
+
+def letter_revoke(*, letter_id: int, user, reason: str) -> Letter:
+    """Revoke an issued letter (kadin only); the archive keeps it, verification says revoked."""
+    if not reason.strip():
+        raise LetterError("Sebutkan alasan pencabutan.", field="reason")
+    with transaction.atomic():
+        letter = Letter.objects.select_for_update().select_related("office").get(pk=letter_id)
+        if Role.KADIN not in roles_of(user, letter.office):
+            raise PermissionDenied("Hanya Kepala Dinas yang dapat mencabut surat.")
+        if letter.state != LetterState.ISSUED:
+            raise CaseConflict(
+                f"Surat berstatus {letter.get_state_display().lower()}; tidak dapat dicabut."
+            )
+        letter.state = LetterState.REVOKED
+        letter.revoked_at, letter.revoked_by = timezone.now(), user
+        letter.revoke_reason = reason.strip()
+        letter.save(update_fields=["state", "revoked_at", "revoked_by", "revoke_reason"])
+        _event(letter, "dicabut", user, letter.revoke_reason)
+    return letter
+
+
+@dataclass(frozen=True)
+class LetterFile:
+    name: str
+    pdf: bytes
+
+
+def letter_download(*, letter: Letter, user) -> LetterFile:
+    """The letter's current PDF for staff of its office (logged: reprints are counted)."""
+    if not roles_of(user, letter.office):
+        raise PermissionDenied("Anda bukan staf kantor ini.")
+    pdf = letter_current_pdf(letter)
+    if letter.is_issued and _sha256(pdf) != letter.sha256:
+        # The archive must not hand out a letter that differs from what was issued.
+        raise RuntimeError(f"Arsip surat {letter.number} tidak cocok dengan hash-nya.")
+    _event(letter, "unduh", user)
+    stem = (letter.number or f"draf-{letter.case.tracking_code}").replace("/", "-")
+    return LetterFile(name=f"{stem}.pdf", pdf=pdf)
