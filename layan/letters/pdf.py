@@ -132,6 +132,7 @@ BOLD = f"{FAMILY}-Bold"
 FONT_SIZE = 12
 LEADING = 15
 SMALL_SIZE = 7
+URL_SIZE = 6
 TABLE_SIZE = 10
 
 INK = colors.black
@@ -145,12 +146,18 @@ SIGNATURE_HEIGHT = 60
 SIGNATURE_SPACE = SIGNATURE_HEIGHT + 10
 STAMP_DIAMETER = 35 * mm
 STAMP_CENTRE_OFFSET = 40  # from the signature's left edge: a stamp covers the title's start
+# The signature column starts at the page's middle, never left of this share of the width.
+SIGNATURE_COLUMN_MIN = 0.4
+TYPICAL_DATE = "30 September 2026"
 QR_SIZE = 25 * mm
 COLUMN_GAP = 24
 PARAF_WIDTH = 46
 PARAF_HEIGHT = 30
 PARAF_GAP = 6
 PARAF_LABEL_SIZE = 7
+# Room for two label lines under each box, then the next row.
+PARAF_LABEL_SPACE = 2 * PARAF_LABEL_SIZE + 4
+PARAF_PITCH = PARAF_HEIGHT + PARAF_LABEL_SPACE
 
 
 def _style(name: str, **options: object) -> ParagraphStyle:
@@ -159,7 +166,15 @@ def _style(name: str, **options: object) -> ParagraphStyle:
 
 
 PLAIN = _style("plain", alignment=TA_LEFT)
-PARAGRAPH = _style("paragraph", alignment=TA_JUSTIFY, firstLineIndent=36, spaceAfter=6)
+# No widow or orphan line: a paragraph split across pages keeps two lines on each side.
+PARAGRAPH = _style(
+    "paragraph",
+    alignment=TA_JUSTIFY,
+    firstLineIndent=36,
+    spaceAfter=6,
+    allowWidows=0,
+    allowOrphans=0,
+)
 TITLE = _style("title", fontName=BOLD, fontSize=13, leading=16, alignment=TA_CENTER)
 ATTACHMENT_TITLE = _style("attachment", fontName=BOLD, alignment=TA_CENTER, spaceAfter=10)
 CELL = _style("cell", fontSize=TABLE_SIZE, leading=12)
@@ -272,7 +287,7 @@ class _Kop(Flowable):
 
     EMBLEM_WIDTH = 62
     EMBLEM_HEIGHT = 72
-    RULE_SPACE = 8
+    RULE_SPACE = 10
 
     def __init__(self, letterhead: Letterhead) -> None:
         super().__init__()
@@ -305,12 +320,13 @@ class _Kop(Flowable):
 
     def draw(self) -> None:
         canvas = self.canv
-        top = self.height - self.RULE_SPACE
+        # Emblem and lines are both centred in the band above the rules.
+        band = self.height - self.RULE_SPACE
         text_height = sum(size * 1.25 for _, _, size in self.rows)
-        self._draw_emblem(top - (top - self.EMBLEM_HEIGHT) / 2 - self.EMBLEM_HEIGHT)
+        self._draw_emblem(self.RULE_SPACE + (band - self.EMBLEM_HEIGHT) / 2)
         # Centred on the page, but kept clear of the emblem on both sides.
         usable = self.width - 2 * (self.EMBLEM_WIDTH + 8)
-        y = top - (top - text_height) / 2
+        y = self.RULE_SPACE + (band + text_height) / 2
         canvas.setFillColor(INK)
         for text, font, size in self.rows:
             fitted = _fit_size(text, font, size, usable, 6)
@@ -468,7 +484,7 @@ class _SignatureBlock(Flowable):
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width = available_width
-        self.column_x = available_width / 2
+        self.column_x = self._column_x(available_width)
         right_width = available_width - self.column_x
         left_width = self.column_x - COLUMN_GAP
         self.titles = [
@@ -483,15 +499,25 @@ class _SignatureBlock(Flowable):
         right_lines = 1 + len(self.titles) + len(self.names) + len(self.under_name)
         right_height = right_lines * LEADING + SIGNATURE_SPACE
         self.url_lines = (
-            _char_lines(self.verify_url, FAMILY, SMALL_SIZE, left_width) if self.verify_url else []
+            _char_lines(self.verify_url, FAMILY, URL_SIZE, left_width) if self.verify_url else []
         )
         self.paraf_rows = _paraf_rows(self.parafs, left_width)
         self.height = max(right_height, self._left_height())
         return self.width, self.height
 
+    def _column_x(self, width: float) -> float:
+        """The right half, or a little more when a long name or title would otherwise wrap."""
+        signer = self.signer
+        widths = [
+            stringWidth(f"{_clean(signer.place)}, {TYPICAL_DATE}", FAMILY, FONT_SIZE),
+            stringWidth(_clean(signer.name), BOLD, FONT_SIZE),
+            *(stringWidth(_clean(line), FAMILY, FONT_SIZE) for line in signer.title_lines),
+        ]
+        return max(width * SIGNATURE_COLUMN_MIN, min(width / 2, width - max(widths)))
+
     def _left_height(self) -> float:
-        qr = QR_SIZE + len(self.url_lines) * (SMALL_SIZE + 1.5) + 8 if self.verify_url else 0
-        parafs = 12 + len(self.paraf_rows) * (PARAF_HEIGHT + 12) if self.paraf_rows else 0
+        qr = QR_SIZE + len(self.url_lines) * (URL_SIZE + 1.5) + 8 if self.verify_url else 0
+        parafs = 12 + len(self.paraf_rows) * PARAF_PITCH if self.paraf_rows else 0
         return qr + parafs
 
     def draw(self) -> None:
@@ -553,30 +579,41 @@ class _SignatureBlock(Flowable):
         top = self.height
         _draw_qr(canvas, self.verify_url, 0, top - QR_SIZE, QR_SIZE)
         canvas.setFillColor(MUTED)
-        canvas.setFont(FAMILY, SMALL_SIZE)
-        baseline = top - QR_SIZE - SMALL_SIZE - 1
+        canvas.setFont(FAMILY, URL_SIZE)
+        baseline = top - QR_SIZE - URL_SIZE - 1
         for line in self.url_lines:
             canvas.drawString(0, baseline, line)
-            baseline -= SMALL_SIZE + 1.5
+            baseline -= URL_SIZE + 1.5
 
     def _draw_parafs(self) -> None:
         """ "Paraf:" and one box per label, a label under each box, rows from the block's foot."""
         canvas = self.canv
-        rows_height = len(self.paraf_rows) * (PARAF_HEIGHT + 12)
+        rows_height = len(self.paraf_rows) * PARAF_PITCH
         canvas.setFillColor(INK)
         canvas.setFont(FAMILY, 9)
         canvas.drawString(0, rows_height + 3, "Paraf:")
         canvas.setStrokeColor(MUTED)
         canvas.setLineWidth(0.6)
         for index, row in enumerate(self.paraf_rows):
-            y = rows_height - (index + 1) * (PARAF_HEIGHT + 12) + 12
+            y = rows_height - (index + 1) * PARAF_PITCH + PARAF_LABEL_SPACE
             for column, label in enumerate(row):
                 x = column * (PARAF_WIDTH + PARAF_GAP)
                 canvas.rect(x, y, PARAF_WIDTH, PARAF_HEIGHT, stroke=1, fill=0)
-                size = _fit_size(label, FAMILY, PARAF_LABEL_SIZE, PARAF_WIDTH + PARAF_GAP, 4)
-                canvas.setFont(FAMILY, size)
-                canvas.drawCentredString(x + PARAF_WIDTH / 2, y - PARAF_LABEL_SIZE - 1, label)
+                self._draw_paraf_label(label, x + PARAF_WIDTH / 2, y)
                 self.placement.parafs[label] = _box_on(canvas, x, y, PARAF_WIDTH, PARAF_HEIGHT)
+
+    def _draw_paraf_label(self, label: str, centre: float, box_y: float) -> None:
+        """Under the box on two lines at most; a label longer than that gets smaller."""
+        width = PARAF_WIDTH + PARAF_GAP - 2
+        lines = _wrap_words(label, FAMILY, PARAF_LABEL_SIZE, width)
+        if len(lines) > 2:
+            lines = [" ".join(lines[: len(lines) // 2]), " ".join(lines[len(lines) // 2 :])]
+        size = min(_fit_size(line, FAMILY, PARAF_LABEL_SIZE, width, 4) for line in lines)
+        self.canv.setFont(FAMILY, size)
+        baseline = box_y - size - 1
+        for line in lines:
+            self.canv.drawCentredString(centre, baseline, line)
+            baseline -= size + 0.5
 
 
 def _nip_line(nip: str) -> str:
