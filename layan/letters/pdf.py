@@ -119,6 +119,10 @@ MARGIN_TOP_FIRST = 12 * mm
 MARGIN_TOP_LATER = 22 * mm
 MARGIN_BOTTOM = 20 * mm
 
+# Streams (page text, font subsets) are stored uncompressed: zlib and ASCII85 in reportlab
+# take about a fifth of a render (~3 ms) to save ~30 KB of a letter's ~80 KB.
+COMPRESS_STREAMS = 0
+
 FONTS_DIR = Path(__file__).parent / "fonts"
 FAMILY = "LayanSerif"
 FAMILY_FILES = {
@@ -175,6 +179,7 @@ PARAGRAPH = _style(
     allowWidows=0,
     allowOrphans=0,
 )
+RECIPIENT_PLACE = _style("recipient place", leftIndent=24)
 TITLE = _style("title", fontName=BOLD, fontSize=13, leading=16, alignment=TA_CENTER)
 ATTACHMENT_TITLE = _style("attachment", fontName=BOLD, alignment=TA_CENTER, spaceAfter=10)
 CELL = _style("cell", fontSize=TABLE_SIZE, leading=12)
@@ -441,32 +446,73 @@ class _FieldCell(Flowable):
         _draw_field(self.canv, self.name, 0, self.height - FONT_SIZE)
 
 
-def _colon_rows(rows: list[tuple[str, Flowable | str]], width: float, indent: float = 0) -> Table:
-    """Label, colon, value rows with the colons aligned; long values wrap in their column."""
-    longest = max(stringWidth(_clean(label), FAMILY, FONT_SIZE) for label, _ in rows)
-    label_width = min(longest + 6, width * 0.4)
-    colon_width = 10
-    value_width = width - indent - label_width - colon_width
-    data = [
-        ["", _para(label), ":", value if isinstance(value, Flowable) else _para(value)]
-        for label, value in rows
-    ]
-    table = Table(
-        data,
-        colWidths=[indent, label_width, colon_width, value_width],
-        style=TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("FONT", (0, 0), (-1, -1), FAMILY, FONT_SIZE, LEADING),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                ("TOPPADDING", (0, 0), (-1, -1), 0),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-            ]
-        ),
-        hAlign="LEFT",
-    )
-    return table
+class _ColonRows(Flowable):
+    """Label, colon, value rows with the colons aligned; long values wrap in their column.
+
+    Drawn directly rather than as a Table: a letter has a few of these and Table's
+    general machinery was a tenth of a render.
+    """
+
+    ROW_GAP = 1
+    COLON_WIDTH = 10
+
+    def __init__(
+        self,
+        rows: list[tuple[str, Flowable | str]],
+        indent: float = 0,
+        label_width: float | None = None,
+    ) -> None:
+        super().__init__()
+        self.rows = [
+            (_clean(label), value if isinstance(value, Flowable) else _para(value))
+            for label, value in rows
+        ]
+        self.indent = indent
+        self.label_width = label_width
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        if self.label_width is None:
+            longest = max(stringWidth(label, FAMILY, FONT_SIZE) for label, _ in self.rows)
+            self.label_width = min(longest + 6, (available_width - self.indent) * 0.4)
+        value_width = available_width - self.indent - self.label_width - self.COLON_WIDTH
+        self.laid_out = []
+        for label, value in self.rows:
+            lines = _wrap_words(label, FAMILY, FONT_SIZE, self.label_width - 4)
+            _, value_height = value.wrap(value_width, available_height)
+            height = max(len(lines) * LEADING, value_height) + self.ROW_GAP
+            self.laid_out.append((lines, value, value_height, height))
+        self.height = sum(row[-1] for row in self.laid_out)
+        return self.width, self.height
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        self.wrap(available_width, available_height)
+        used, count = 0.0, 0
+        for *_, height in self.laid_out:
+            if used + height > available_height:
+                break
+            used, count = used + height, count + 1
+        if count == 0 or count == len(self.rows):
+            return []
+        return [
+            _ColonRows(self.rows[:count], self.indent, self.label_width),
+            _ColonRows(self.rows[count:], self.indent, self.label_width),
+        ]
+
+    def draw(self) -> None:
+        canvas = self.canv
+        colon_x = self.indent + self.label_width
+        top = self.height
+        for lines, value, value_height, height in self.laid_out:
+            canvas.setFillColor(INK)
+            canvas.setFont(FAMILY, FONT_SIZE)
+            baseline = top - FONT_SIZE
+            canvas.drawString(colon_x, baseline, ":")
+            for line in lines:
+                canvas.drawString(self.indent, baseline, line)
+                baseline -= LEADING
+            value.drawOn(canvas, colon_x + self.COLON_WIDTH, top - value_height)
+            top -= height
 
 
 class _SignatureBlock(Flowable):
@@ -828,20 +874,35 @@ def _batch_table(headers: list[str], rows: list[list[str]], width: float) -> Tab
     )
 
 
-def _heading(layout: LetterLayout, width: float) -> list[Flowable]:
+def _heading(layout: LetterLayout) -> list[Flowable]:
     """Title and number (a certificate-like letter) or number and meta rows (an official one)."""
     meta = [(label, value) for label, value in layout.meta]
     if _clean(layout.title):
         title = Paragraph(f"<u>{_markup(layout.title)}</u>", TITLE)
         parts: list[Flowable] = [title, _NumberLine(layout.number_prefix), Spacer(0, 12)]
         if meta:
-            parts += [_colon_rows(meta, width), Spacer(0, 12)]
+            parts += [_ColonRows(meta), Spacer(0, 12)]
         return parts
     rows: list[tuple[str, Flowable | str]] = [
         (layout.number_prefix, _FieldCell(FIELD_NUMBER)),
         *meta,
     ]
-    return [_colon_rows(rows, width), Spacer(0, 14)]
+    return [_ColonRows(rows), Spacer(0, 14)]
+
+
+# "di -" is followed by the place, indented under it, as letters write the address.
+_AT_PLACE = re.compile(r"^di\s*-?$", re.IGNORECASE)
+
+
+def _recipient(lines: list[str]) -> list[Flowable]:
+    """The "Kepada Yth." block, a paragraph per line so a long line wraps on its own."""
+    block: list[Flowable] = []
+    indent = False
+    for line in (_clean(line) for line in lines):
+        if line:
+            block.append(Paragraph(_markup(line), RECIPIENT_PLACE if indent else PLAIN))
+            indent = bool(_AT_PLACE.match(line))
+    return block
 
 
 def _paragraphs(texts: list[str]) -> list[Flowable]:
@@ -849,13 +910,13 @@ def _paragraphs(texts: list[str]) -> list[Flowable]:
 
 
 def _story(layout: LetterLayout, width: float, placement: _Placement) -> list[Flowable]:
-    story: list[Flowable] = [_Kop(layout.letterhead), Spacer(0, 14), *_heading(layout, width)]
-    recipient = [_clean(line) for line in layout.recipient if _clean(line)]
+    story: list[Flowable] = [_Kop(layout.letterhead), Spacer(0, 14), *_heading(layout)]
+    recipient = _recipient(layout.recipient)
     if recipient:
-        story += [_para("\n".join(recipient)), Spacer(0, 14)]
+        story += [*recipient, Spacer(0, 14)]
     story += _paragraphs(layout.opening)
     if layout.fields:
-        story += [_colon_rows(list(layout.fields), width, indent=36), Spacer(0, 8)]
+        story += [_ColonRows(list(layout.fields), indent=36), Spacer(0, 8)]
     story += _paragraphs(layout.body)
     # The closing and the signature travel together, so a signature never sits alone.
     story.append(
@@ -944,6 +1005,7 @@ def _document(output: BytesIO, layout: LetterLayout, page: tuple[float, float]) 
         creator="Layan",
         producer="Layan",
         invariant=1,
+        pageCompression=COMPRESS_STREAMS,
     )
     doc.addPageTemplates(
         [

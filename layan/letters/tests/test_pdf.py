@@ -158,6 +158,10 @@ def test_it_prints_title_fields_and_signer(letter: RenderedLetter, tmp_path: Pat
     assert flat.count("Kelurahan Monggonao") == 3
 
 
+def test_a_short_letter_is_one_page(letter: RenderedLetter, tmp_path: Path) -> None:
+    assert _page_count(letter.pdf, tmp_path) == 1
+
+
 def test_it_prints_untrusted_text_literally(letter: RenderedLetter, tmp_path: Path) -> None:
     assert "A & B <x>" in _text(letter.pdf, tmp_path)
 
