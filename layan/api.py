@@ -19,6 +19,7 @@ from layan.cases.services import CaseConflict, CaseError
 from layan.catalogue.api import router as catalogue_router
 from layan.core.api_auth import ApiBearer, token_issue
 from layan.core.nik import NikError
+from layan.letters.api import router as letters_router
 from layan.registry.api import router as registry_router
 
 logger = logging.getLogger("layan.api")
@@ -182,6 +183,7 @@ def auth_token(request: HttpRequest, payload: TokenIn):
 api.add_router("/registry", registry_router, tags=["registry"])
 api.add_router("/", catalogue_router, tags=["catalogue"])
 api.add_router("/", cases_router, tags=["cases"])
+api.add_router("/", letters_router, tags=["letters"])
 
 # Registered last, so it only catches what no endpoint matched: an unknown API
 # address answers in the API's error shape rather than with the site's HTML page.

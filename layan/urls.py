@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from layan.api import api
 from layan.public import views as public_views
-from layan.public import views_tracking
+from layan.public import views_letters, views_tracking
 
 admin.site.site_header = "Layan — pengaturan kantor"
 admin.site.site_title = "Layan"
@@ -15,8 +15,11 @@ urlpatterns = [
     path("", include("layan.core.urls")),
     path("staf/<slug:office>/register/", include("layan.registry.urls")),
     path("staf/<slug:office>/permohonan/", include("layan.cases.urls")),
+    path("staf/<slug:office>/surat/", include("layan.letters.urls")),
     path("lacak/", views_tracking.track_form, name="track"),
     path("lacak/<str:code>/", views_tracking.track_case, name="track-case"),
+    path("verifikasi/", views_letters.verify_home, name="letter-verify-home"),
+    path("verifikasi/<str:code>/", views_letters.verify_letter, name="letter-verify"),
     path("", include("layan.public.urls")),
 ]
 

@@ -6,9 +6,9 @@ the user holds the step's role at the case's office, and that the outcome and
 data fit the step's kind; then it records the step and moves the case on.
 """
 
+import dataclasses
 import hashlib
 from collections.abc import Callable
-import dataclasses
 from dataclasses import dataclass
 from typing import Any
 

@@ -8,6 +8,7 @@ the case with the reason next to the field (422, or 200 for htmx, which swaps
 only 2xx answers), a lost race says so (409).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -217,6 +218,22 @@ class Action:
     values: dict = field(default_factory=dict)
 
 
+# Higher apps add a section to the case page (letters: the letter and its actions)
+# without this app importing them: a function (request, case) -> context with a
+# "template" key, or None when it has nothing to show.
+CasePanel = Callable[[HttpRequest, Case], dict | None]
+_PANELS: list[CasePanel] = []
+
+
+def case_panel_register(panel: CasePanel) -> None:
+    if panel not in _PANELS:
+        _PANELS.append(panel)
+
+
+def case_panels(request: HttpRequest, case: Case) -> list[dict]:
+    return [shown for panel in _PANELS if (shown := panel(request, case))]
+
+
 @login_required
 def case_detail(request: HttpRequest, office: str, pk: int) -> HttpResponse:
     """One case: who, what, where it stands, its history, papers and the next action."""
@@ -283,6 +300,7 @@ def _case_context(
         "errors": errors,
         "notice": notice,
         "posted_note": posted.get("note", "") if posted else "",
+        "panels": case_panels(request, case),
     }
 
 

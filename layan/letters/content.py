@@ -95,6 +95,7 @@ def signatory(office: Office, doc: ServiceDoc, template: LetterTemplate) -> Sign
     signer = template.signer or doc.signer
     kadin = (
         Membership.objects.filter(office=office, role=Role.KADIN, is_active=True)
+        .exclude(user__full_name="")
         .select_related("user")
         .order_by("id")
         .first()

@@ -29,6 +29,7 @@ from layan.letters.models import (
 )
 from layan.letters.numbering import number_take
 from layan.letters.pdf import letter_render
+from layan.letters.selectors import letter_of_case
 from layan.letters.signing import SignRequest, pdf_sign
 from layan.offices.models import Role
 from layan.registry.models import MONTHS
@@ -109,16 +110,6 @@ def letter_draft(*, case: Case, doc: ServiceDoc, step: Step, user) -> tuple[Lett
     _revision_add(letter, RevisionKind.DRAFT, rendered.pdf, user)
     _event(letter, "draf", user, f"{len(members)} permohonan" if template.batch else "")
     return letter, members[1:]
-
-
-def letter_of_case(case: Case) -> Letter | None:
-    """The case's letter in progress or issued (the newest one it belongs to)."""
-    return (
-        Letter.objects.filter(memberships__case=case)
-        .exclude(state=LetterState.RETURNED)
-        .order_by("-created_at", "-id")
-        .first()
-    )
 
 
 def _letter_in_progress(case: Case) -> tuple[Letter, list[Case]]:

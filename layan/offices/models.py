@@ -6,7 +6,9 @@ from django.core.validators import RegexValidator
 from django.db import models
 
 # Paths the site owns at its root; an office slug may not take them.
-RESERVED_SLUGS = {"admin", "api", "static", "media", "masuk", "keluar", "staf", "kantor", "lacak"}
+RESERVED_SLUGS = {
+    "admin", "api", "static", "media", "masuk", "keluar", "staf", "kantor", "lacak", "verifikasi",
+}  # fmt: skip
 
 region_code_validator = RegexValidator(
     r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$",
