@@ -808,20 +808,15 @@ def _draw_qr(canvas: Canvas, value: str, x: float, y: float, size: float) -> Non
     canvas.restoreState()
 
 
-def _column_widths(headers: list[str], rows: list[list[str]], width: float) -> list[float]:
+def _column_widths(natural: list[float], width: float) -> list[float]:
     """Each column as wide as its longest cell; the widest ones give way (and wrap) when the
     page is too narrow, and spare room is shared out when it is wide."""
-    count = len(headers)
-    natural = [stringWidth(_clean(header), BOLD, TABLE_SIZE) + 8 for header in headers]
-    for row in rows:
-        for index, cell in enumerate(row[:count]):
-            natural[index] = max(natural[index], stringWidth(_clean(cell), FAMILY, TABLE_SIZE) + 8)
     total = sum(natural)
     if total <= width:
         return [value * width / total for value in natural]
     widths = list(natural)
     fixed = 0.0
-    flexible = list(range(count))
+    flexible = list(range(len(natural)))
     # Columns narrower than a fair share keep their width; the rest split what is left.
     while flexible:
         share = (width - fixed) / len(flexible)
@@ -838,23 +833,29 @@ def _column_widths(headers: list[str], rows: list[list[str]], width: float) -> l
     return widths
 
 
+CELL_PADDING = 4
+
+
 def _batch_table(headers: list[str], rows: list[list[str]], width: float) -> Table:
     """The attached list, its header repeated on every page; only cells that must wrap are
     Paragraphs, as plain strings are much cheaper over hundreds of rows."""
-    widths = _column_widths(headers, rows, width)
     count = len(headers)
-    header_row = [Paragraph(_markup(header), HEADER_CELL) for header in headers]
-    data: list[list[object]] = [header_row]
-    for row in rows:
-        cells = [*row[:count], *[""] * (count - len(row))]
-        data.append(
-            [
-                Paragraph(_markup(cell), CELL)
-                if stringWidth(_clean(cell), FAMILY, TABLE_SIZE) + 8 > widths[index]
-                else _clean(cell)
-                for index, cell in enumerate(cells)
-            ]
-        )
+    cells = [[_clean(cell) for cell in [*row[:count], *[""] * (count - len(row))]] for row in rows]
+    # Each text measured once: it decides both the column widths and which cells wrap.
+    measured = [[stringWidth(cell, FAMILY, TABLE_SIZE) for cell in row] for row in cells]
+    natural = [stringWidth(_clean(header), BOLD, TABLE_SIZE) for header in headers]
+    for row in measured:
+        natural = [max(pair) for pair in zip(natural, row, strict=True)]
+    widths = _column_widths([value + 2 * CELL_PADDING for value in natural], width)
+    room = [column - 2 * CELL_PADDING for column in widths]
+    data: list[list[object]] = [[Paragraph(_markup(header), HEADER_CELL) for header in headers]]
+    data += [
+        [
+            Paragraph(_markup(cell), CELL) if cell_width > room[index] else cell
+            for index, (cell, cell_width) in enumerate(zip(row, row_widths, strict=True))
+        ]
+        for row, row_widths in zip(cells, measured, strict=True)
+    ]
     return Table(
         data,
         colWidths=widths,
@@ -865,8 +866,8 @@ def _batch_table(headers: list[str], rows: list[list[str]], width: float) -> Tab
                 ("GRID", (0, 0), (-1, -1), 0.5, INK),
                 ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 4),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+                ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+                ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
                 ("TOPPADDING", (0, 0), (-1, -1), 2),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
             ]
