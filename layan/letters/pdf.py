@@ -34,8 +34,6 @@ from reportlab.platypus import (
     PageTemplate,
     Paragraph,
     Spacer,
-    Table,
-    TableStyle,
 )
 
 Box = tuple[int, float, float, float, float]  # (page index from 0, x1, y1, x2, y2) in PDF points
@@ -182,8 +180,6 @@ PARAGRAPH = _style(
 RECIPIENT_PLACE = _style("recipient place", leftIndent=24)
 TITLE = _style("title", fontName=BOLD, fontSize=13, leading=16, alignment=TA_CENTER)
 ATTACHMENT_TITLE = _style("attachment", fontName=BOLD, alignment=TA_CENTER, spaceAfter=10)
-CELL = _style("cell", fontSize=TABLE_SIZE, leading=12)
-HEADER_CELL = _style("header cell", fontName=BOLD, fontSize=TABLE_SIZE, leading=12)
 
 _fonts_lock = threading.Lock()
 _fonts_ready = False
@@ -834,45 +830,125 @@ def _column_widths(natural: list[float], width: float) -> list[float]:
 
 
 CELL_PADDING = 4
+CELL_TOP = 2
+CELL_BOTTOM = 3
+TABLE_LEADING = 12
 
 
-def _batch_table(headers: list[str], rows: list[list[str]], width: float) -> Table:
-    """The attached list, its header repeated on every page; only cells that must wrap are
-    Paragraphs, as plain strings are much cheaper over hundreds of rows."""
+def _cell_lines(text: str, font: str, room: float) -> list[str]:
+    return [
+        line
+        for paragraph in text.split("\n")
+        for line in _wrap_words(paragraph, font, TABLE_SIZE, room)
+    ]
+
+
+def _row_height(cells: list[list[str]]) -> float:
+    return max(len(lines) for lines in cells) * TABLE_LEADING + CELL_TOP + CELL_BOTTOM
+
+
+class _ListTable(Flowable):
+    """The attached list: a grid whose header row is repeated on every page it spans.
+
+    Each page is one text object and one grid path. reportlab's Table drew each of the
+    hundreds of cells on its own and was most of a batch letter's render time.
+    """
+
+    def __init__(
+        self, header: list[list[str]], rows: list[list[list[str]]], widths: list[float]
+    ) -> None:
+        super().__init__()
+        self.header = header
+        self.rows = rows
+        self.widths = widths
+        self.header_height = _row_height(header)
+        self.row_heights = [_row_height(row) for row in rows]
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = sum(self.widths)
+        self.height = self.header_height + sum(self.row_heights)
+        return self.width, self.height
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        room = available_height - self.header_height
+        count = 0
+        for height in self.row_heights:
+            if height > room:
+                break
+            room -= height
+            count += 1
+        if count == 0 or count == len(self.rows):
+            return []
+        return [
+            _ListTable(self.header, self.rows[:count], self.widths),
+            _ListTable(self.header, self.rows[count:], self.widths),
+        ]
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.setFillColor(HEADER_FILL)
+        canvas.rect(0, self.height - self.header_height, self.width, self.header_height, 0, 1)
+        self._draw_grid()
+        text = canvas.beginText()
+        text.setFillColor(INK)
+        text.setFont(BOLD, TABLE_SIZE, TABLE_LEADING)
+        self._add_row(text, self.header, self.height)
+        text.setFont(FAMILY, TABLE_SIZE, TABLE_LEADING)
+        top = self.height - self.header_height
+        for row, height in zip(self.rows, self.row_heights, strict=True):
+            self._add_row(text, row, top)
+            top -= height
+        canvas.drawText(text)
+
+    def _add_row(self, text, cells: list[list[str]], top: float) -> None:
+        x = CELL_PADDING
+        for lines, width in zip(cells, self.widths, strict=True):
+            baseline = top - CELL_TOP - TABLE_SIZE
+            for line in lines:
+                if line:
+                    text.setTextOrigin(x, baseline)
+                    text.textOut(line)
+                baseline -= TABLE_LEADING
+            x += width
+
+    def _draw_grid(self) -> None:
+        canvas = self.canv
+        path = canvas.beginPath()
+        y = self.height
+        for height in [self.header_height, *self.row_heights, 0]:
+            path.moveTo(0, y)
+            path.lineTo(self.width, y)
+            y -= height
+        x = 0.0
+        for width in [*self.widths, 0]:
+            path.moveTo(x, 0)
+            path.lineTo(x, self.height)
+            x += width
+        canvas.setStrokeColor(INK)
+        canvas.setLineWidth(0.5)
+        canvas.drawPath(path, stroke=1, fill=0)
+
+
+def _batch_table(headers: list[str], rows: list[list[str]], width: float) -> _ListTable:
+    """The attached list with columns as wide as their content allows; long cells wrap."""
     count = len(headers)
     cells = [[_clean(cell) for cell in [*row[:count], *[""] * (count - len(row))]] for row in rows]
-    # Each text measured once: it decides both the column widths and which cells wrap.
+    # Each text is measured once: it decides both the column widths and which cells wrap.
     measured = [[stringWidth(cell, FAMILY, TABLE_SIZE) for cell in row] for row in cells]
     natural = [stringWidth(_clean(header), BOLD, TABLE_SIZE) for header in headers]
     for row in measured:
         natural = [max(pair) for pair in zip(natural, row, strict=True)]
     widths = _column_widths([value + 2 * CELL_PADDING for value in natural], width)
     room = [column - 2 * CELL_PADDING for column in widths]
-    data: list[list[object]] = [[Paragraph(_markup(header), HEADER_CELL) for header in headers]]
-    data += [
+    header = [_cell_lines(_clean(text), BOLD, room[index]) for index, text in enumerate(headers)]
+    lines = [
         [
-            Paragraph(_markup(cell), CELL) if cell_width > room[index] else cell
+            _cell_lines(cell, FAMILY, room[index]) if cell_width > room[index] else [cell]
             for index, (cell, cell_width) in enumerate(zip(row, row_widths, strict=True))
         ]
         for row, row_widths in zip(cells, measured, strict=True)
     ]
-    return Table(
-        data,
-        colWidths=widths,
-        repeatRows=1,
-        style=TableStyle(
-            [
-                ("FONT", (0, 0), (-1, -1), FAMILY, TABLE_SIZE, 12),
-                ("GRID", (0, 0), (-1, -1), 0.5, INK),
-                ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-                ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-                ("TOPPADDING", (0, 0), (-1, -1), 2),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-            ]
-        ),
-    )
+    return _ListTable(header, lines, widths)
 
 
 def _heading(layout: LetterLayout) -> list[Flowable]:
