@@ -217,7 +217,7 @@ def trust_roots() -> list[asn1_x509.Certificate]:
     """What a Layan letter may chain to: every office root, and the roots of imported chains."""
     roots = [certificates_pem(a.certificate)[0] for a in OfficeAuthority.objects.all()]
     for chain in SignerKey.objects.filter(source=KeySource.PKCS12).values_list("chain", flat=True):
-        roots += [c for c in certificates_pem(chain) if c.self_signed]
+        roots += [c for c in certificates_pem(chain) if c.self_signed in ("yes", "maybe")]
     return roots
 
 
