@@ -119,7 +119,7 @@ MARGIN_BOTTOM = 20 * mm
 
 # Streams (page text, font subsets) are stored uncompressed: zlib and ASCII85 in reportlab
 # take about a fifth of a render (~3 ms) to save ~30 KB of a letter's ~80 KB.
-COMPRESS_STREAMS = 0
+COMPRESS_STREAMS = False
 
 FONTS_DIR = Path(__file__).parent / "fonts"
 FAMILY = "LayanSerif"
@@ -520,7 +520,7 @@ class _SignatureBlock(Flowable):
     def __init__(self, layout: LetterLayout, placement: _Placement) -> None:
         super().__init__()
         self.signer = layout.signer
-        self.parafs = [_clean(label) for label in layout.parafs]
+        self.parafs = list(layout.parafs)
         self.verify_url = _clean(layout.verify_url)
         self.placement = placement
 
@@ -641,7 +641,7 @@ class _SignatureBlock(Flowable):
             for column, label in enumerate(row):
                 x = column * (PARAF_WIDTH + PARAF_GAP)
                 canvas.rect(x, y, PARAF_WIDTH, PARAF_HEIGHT, stroke=1, fill=0)
-                self._draw_paraf_label(label, x + PARAF_WIDTH / 2, y)
+                self._draw_paraf_label(_clean(label), x + PARAF_WIDTH / 2, y)
                 self.placement.parafs[label] = _box_on(canvas, x, y, PARAF_WIDTH, PARAF_HEIGHT)
 
     def _draw_paraf_label(self, label: str, centre: float, box_y: float) -> None:
@@ -730,18 +730,15 @@ def _mask_flips(code: qrencoder.QRCode) -> tuple[tuple[int, ...], ...]:
     if flips is None:
         size = code.moduleCount
         positions = code.dataPosIterator()
-        flips = tuple(
-            tuple(
-                sum(
-                    1 << (size - 1 - column)
-                    for column, row in positions
-                    if row == row_index and qrencoder.QRUtil.getMask(pattern)(row, column)
-                )
-                for row_index in range(size)
-            )
-            for pattern in range(8)
-        )
-        _flips_by_version[code.version] = flips
+        per_mask = []
+        for pattern in range(8):
+            mask = qrencoder.QRUtil.getMask(pattern)
+            rows = [0] * size
+            for column, row in positions:
+                if mask(row, column):
+                    rows[row] |= 1 << (size - 1 - column)
+            per_mask.append(tuple(rows))
+        flips = _flips_by_version[code.version] = tuple(per_mask)
     return flips
 
 
@@ -929,10 +926,18 @@ class _ListTable(Flowable):
         canvas.drawPath(path, stroke=1, fill=0)
 
 
+def _table_check(headers: list[str], rows: list[list[str]]) -> None:
+    """A list without headers, or a row with more cells than headers, would lose data."""
+    if not headers:
+        raise ValueError("the attached table needs column headers")
+    for number, row in enumerate(rows, start=1):
+        if len(row) > len(headers):
+            raise ValueError(f"table row {number} has {len(row)} cells for {len(headers)} columns")
+
+
 def _batch_table(headers: list[str], rows: list[list[str]], width: float) -> _ListTable:
     """The attached list with columns as wide as their content allows; long cells wrap."""
-    count = len(headers)
-    cells = [[_clean(cell) for cell in [*row[:count], *[""] * (count - len(row))]] for row in rows]
+    cells = [[_clean(cell) for cell in [*row, *[""] * (len(headers) - len(row))]] for row in rows]
     # Each text is measured once: it decides both the column widths and which cells wrap.
     measured = [[stringWidth(cell, FAMILY, TABLE_SIZE) for cell in row] for row in cells]
     natural = [stringWidth(_clean(header), BOLD, TABLE_SIZE) for header in headers]
@@ -1029,8 +1034,10 @@ def _footer_lines(footer: str, width: float) -> list[str]:
     ]
 
 
-def _decorate(footer_lines: list[str], page_width: float):
+def _decorate(footer_lines: list[str], page: tuple[float, float]):
     """The page decoration: the footer on every page, the page number from page 2 on."""
+
+    page_width, page_height = page
 
     def draw(canvas: Canvas, doc: BaseDocTemplate) -> None:
         canvas.saveState()
@@ -1040,11 +1047,11 @@ def _decorate(footer_lines: list[str], page_width: float):
         for line in footer_lines:
             canvas.drawCentredString(page_width / 2, y, line)
             y -= SMALL_SIZE + 2
-        page = canvas.getPageNumber()
-        if page > 1:
+        number = canvas.getPageNumber()
+        if number > 1:
             canvas.setFillColor(INK)
             canvas.setFont(FAMILY, 10)
-            canvas.drawCentredString(page_width / 2, canvas._pagesize[1] - 14 * mm, f"- {page} -")
+            canvas.drawCentredString(page_width / 2, page_height - 14 * mm, f"- {number} -")
         canvas.restoreState()
 
     return draw
@@ -1055,7 +1062,7 @@ def _document(output: BytesIO, layout: LetterLayout, page: tuple[float, float]) 
     width = page_width - MARGIN_LEFT - MARGIN_RIGHT
     footer = _footer_lines(layout.footer, width)
     bottom = MARGIN_BOTTOM + max(0, len(footer) - 1) * (SMALL_SIZE + 2)
-    decorate = _decorate(footer, page_width)
+    decorate = _decorate(footer, page)
 
     def frame(top: float, name: str) -> Frame:
         return Frame(
@@ -1100,9 +1107,12 @@ def _document(output: BytesIO, layout: LetterLayout, page: tuple[float, float]) 
 
 def letter_render(layout: LetterLayout) -> RenderedLetter:
     """The letter's PDF, with empty number and date fields, and where its signing boxes are."""
+    # Labels key the paraf boxes, and two boxes with one printed label would be ambiguous.
     labels = [_clean(label) for label in layout.parafs]
     if len(set(labels)) != len(labels):
-        raise ValueError(f"paraf labels must be distinct: {labels!r}")
+        raise ValueError(f"paraf labels must be distinct: {list(layout.parafs)!r}")
+    if layout.table is not None:
+        _table_check(*layout.table)
     page = _page_size(layout.paper)
     _fonts_register()
     output = BytesIO()

@@ -1,6 +1,7 @@
 """The letter PDF, read back the way a reader or the signing code meets it: pdftotext,
 pdfinfo, a QR scanner, and pyHanko's reader for the form fields."""
 
+import dataclasses
 import re
 import subprocess
 from pathlib import Path
@@ -302,3 +303,45 @@ def test_a_logo_is_drawn_from_the_given_bytes(tmp_path: Path) -> None:
     head = Letterhead(lines=LETTERHEAD.lines, logo=image.getvalue())
     rendered = letter_render(_letter(letterhead=head))
     assert b"/Subtype /Image" in rendered.pdf
+
+
+def test_a_batch_table_wraps_long_cells_and_prints_them_literally(tmp_path: Path) -> None:
+    address = "Desa Sukamaju RT 002 RW 001 Kecamatan Banyuasin III Kabupaten Banyuasin " * 2
+    layout = _batch(2)
+    headers, rows = layout.table
+    table = ([*headers, "Alamat"], [[*row, f"{address}& <x>"] for row in rows])
+    rendered = letter_render(dataclasses.replace(layout, table=table))
+    text = " ".join(_text(rendered.pdf, tmp_path, "-f", "2", "-l", "2").split())
+    assert text.count("Kabupaten Banyuasin") == 4
+    assert "& <x>" in text
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        (([], []), "headers"),
+        ((["No", "Nama"], [["1", "Budi", "lebih"]]), "row 1"),
+    ],
+)
+def test_it_refuses_a_table_that_would_lose_cells(table: tuple, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        letter_render(_letter(table=table))
+
+
+def test_the_quick_mask_choice_lays_out_what_reportlab_would() -> None:
+    """The mask scoring relies on reportlab's QR internals; an upgrade that changes them
+    must show here rather than as unreadable codes."""
+    from reportlab.graphics.barcode import qrencoder
+
+    from layan.letters.pdf import _bit_rows, _FastMaskQr, _mask_flips
+
+    code = _FastMaskQr(None, qrencoder.QRErrorCorrectLevel.M)
+    code.addData(VERIFY_URL)
+    code.version = code.calculate_version()
+    code.makeImpl(True, 0)
+    flips = _mask_flips(code)
+    unmasked = [row ^ flip for row, flip in zip(_bit_rows(code.modules), flips[0], strict=True)]
+    for pattern in range(8):
+        code.makeImpl(True, pattern)
+        expected = [row ^ flip for row, flip in zip(unmasked, flips[pattern], strict=True)]
+        assert _bit_rows(code.modules) == expected
