@@ -56,7 +56,7 @@ def test_upload_on_the_public_page(client, signed):
 
 
 def test_a_revoked_letter_says_so_publicly(client, signed):
-    letter, case, user = signed
+    letter, _, user = signed
     client.force_login(user)
     response = client.post(reverse("letter-revoke", args=["bone", letter.pk]),
                            {"reason": "Diterbitkan untuk NIK yang salah"})  # fmt: skip
