@@ -106,6 +106,10 @@ FIELD_DATE = "tanggal"
 LONG_NUMBER = "460/12345/DINSOS-LINJAMSOS/XII/2026"
 FIELD_WIDTH = math.ceil(stringWidth(LONG_NUMBER, FIELD_FONT, FIELD_SIZE)) + 8
 FIELD_HEIGHT = FIELD_SIZE + 4
+# A date field after a long place name is cut to end this far from the paper's edge,
+# yet always fits the longest date.
+FIELD_EDGE = 10 * mm
+DATE_FIELD_MIN_WIDTH = math.ceil(stringWidth("30 September 2026", FIELD_FONT, FIELD_SIZE)) + 8
 # A usual number ("460/123/DINSOS/XII/2026") is about this wide: the "Nomor" line under a
 # title is centred on it, so a filled letter looks centred rather than the blank draft.
 TYPICAL_NUMBER_WIDTH = 150
@@ -261,7 +265,9 @@ def _box_on(canvas: Canvas, x: float, y: float, width: float, height: float) -> 
     return (canvas.getPageNumber() - 1, x1, y1, x2, y2)
 
 
-def _draw_field(canvas: Canvas, name: str, x: float, baseline: float) -> None:
+def _draw_field(
+    canvas: Canvas, name: str, x: float, baseline: float, width: float = FIELD_WIDTH
+) -> None:
     """An empty text field whose text, once filled, sits on `baseline` like the words around it."""
     # reportlab puts the value's baseline FIELD_SIZE below the top of a borderless field.
     canvas.acroForm.textfield(
@@ -269,7 +275,7 @@ def _draw_field(canvas: Canvas, name: str, x: float, baseline: float) -> None:
         value=FIELD_PLACEHOLDER,
         x=x,
         y=baseline + FIELD_SIZE - FIELD_HEIGHT,
-        width=FIELD_WIDTH,
+        width=width,
         height=FIELD_HEIGHT,
         fontName=FIELD_FONT,
         fontSize=FIELD_SIZE,
@@ -576,7 +582,11 @@ class _SignatureBlock(Flowable):
         baseline = self.height - FONT_SIZE
         place = f"{_clean(self.signer.place)}, "
         canvas.drawString(x, baseline, place)
-        _draw_field(canvas, FIELD_DATE, x + stringWidth(place, FAMILY, FONT_SIZE), baseline)
+        field_x = x + stringWidth(place, FAMILY, FONT_SIZE)
+        # The field may reach into the right margin, but not off the paper after a long place.
+        room = self.width + MARGIN_RIGHT - FIELD_EDGE - field_x
+        width = max(min(FIELD_WIDTH, room), DATE_FIELD_MIN_WIDTH)
+        _draw_field(canvas, FIELD_DATE, field_x, baseline, width)
         for line in self.titles:
             baseline -= LEADING
             canvas.drawString(x, baseline, line)

@@ -345,3 +345,11 @@ def test_the_quick_mask_choice_lays_out_what_reportlab_would() -> None:
         code.makeImpl(True, pattern)
         expected = [row ^ flip for row, flip in zip(unmasked, flips[pattern], strict=True)]
         assert _bit_rows(code.modules) == expected
+
+
+def test_a_long_place_keeps_the_date_field_on_the_paper() -> None:
+    signer = dataclasses.replace(PLT_SIGNER, place="Kota Baru Sulawesi Tenggara Kepulauan")
+    fields = _fields(letter_render(_letter(signer=signer)).pdf)
+    x1, _, x2, _ = (float(value) for value in fields["tanggal"]["/Rect"])
+    assert x2 <= A4_POINTS[0]
+    assert x2 - x1 >= _width_of("30 September 2026")
