@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from layan.catalogue.services import services_load_path
+from layan.letters.keys import signer_keys_ensure
 from layan.offices.models import Membership, Office, Role
 from layan.offices.services import cuti_bersama_load, office_load_seed
 from layan.registry.importing import AlreadyImported, registry_import
@@ -103,6 +104,8 @@ def demo_load(*, password: str | None = None, register_size: int | None = None) 
         demo_register_ensure(office=office, size=register_size or settings.DEMO_REGISTER_SIZE)
         for office in summary.offices
     ]
+    for office in summary.offices:  # letters can be signed from the first case on
+        signer_keys_ensure(office)
     return dataclasses.replace(summary, registers=registers)
 
 

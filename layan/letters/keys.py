@@ -225,3 +225,21 @@ def fingerprint(pem: str) -> str:
     """SHA-256 of a certificate's DER, as shown to people comparing certificates."""
     der = x509.load_pem_x509_certificate(pem.encode()).public_bytes(serialization.Encoding.DER)
     return base64.b16encode(hashlib.sha256(der).digest()).decode()
+
+
+# Roles whose holders initial or sign letters in the bundled SOPs.
+SIGNING_ROLES = ("supervisor", "kabid", "sekretaris", "kadin")
+
+
+def signer_keys_ensure(office: Office) -> list[SignerKey]:
+    """The office root and a key for every active holder of a signing role (first run)."""
+    from layan.offices.models import Membership
+
+    office_authority(office)
+    holders = (
+        Membership.objects.filter(office=office, role__in=SIGNING_ROLES, is_active=True)
+        .select_related("user")
+        .order_by("user_id")
+    )
+    users = {m.user_id: m.user for m in holders}
+    return [signer_key_for(office, user) for user in users.values()]

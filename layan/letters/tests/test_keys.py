@@ -102,3 +102,21 @@ def test_a_bad_pkcs12_is_refused_with_the_reason(seeded, make_user, data, passwo
     with pytest.raises(SigningKeyError, match=message):
         signer_key_import_pkcs12(office=office, user=user, data=data, password=password)
     assert not SignerKey.objects.filter(user=user).exists()
+
+
+def test_letter_keys_command_makes_roots_and_keys_once(seeded, make_user):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    make_user("kabid.bone", bone=["kabid"])
+    out = StringIO()
+    call_command("letter_keys", stdout=out)
+    call_command("letter_keys", office="bone", stdout=out)
+    assert "bone: sertifikat induk SHA-256" in out.getvalue()
+    assert SignerKey.objects.filter(office__slug="bone").count() == 1
+    with pytest.raises(CommandError, match="--office dan --user"):
+        call_command("letter_keys", pkcs12="x.p12")
+    with pytest.raises(CommandError, match="tidak ada"):
+        call_command("letter_keys", office="tidak-ada")

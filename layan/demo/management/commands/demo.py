@@ -20,6 +20,7 @@ class Command(BaseCommand):
         roles = sorted({name.split(".", 1)[1] for name in summary.accounts})
         out.write(f"  peran: {', '.join(roles)}")
         out.write(f"  kata sandi: {settings.DEMO_PASSWORD}  (ubah dengan LAYAN_DEMO_PASSWORD)")
+        out.write("Surat: kunci penanda tangan siap; verifikasi surat di /verifikasi/")
         out.write("Register sintetis (coba di Register > Cari NIK/KK):")
         for register in summary.registers:
             snapshot = register.snapshot
