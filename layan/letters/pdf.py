@@ -106,6 +106,9 @@ FIELD_DATE = "tanggal"
 LONG_NUMBER = "460/12345/DINSOS-LINJAMSOS/XII/2026"
 FIELD_WIDTH = math.ceil(stringWidth(LONG_NUMBER, FIELD_FONT, FIELD_SIZE)) + 8
 FIELD_HEIGHT = FIELD_SIZE + 4
+# Where the value's baseline sits above the field's bottom edge, level with the words
+# around the field: the filler draws its appearance there too.
+FIELD_BASELINE = FIELD_HEIGHT - FIELD_SIZE
 # A date field after a long place name is cut to end this far from the paper's edge,
 # yet always fits the longest date.
 FIELD_EDGE = 10 * mm
@@ -269,12 +272,13 @@ def _draw_field(
     canvas: Canvas, name: str, x: float, baseline: float, width: float = FIELD_WIDTH
 ) -> None:
     """An empty text field whose text, once filled, sits on `baseline` like the words around it."""
-    # reportlab puts the value's baseline FIELD_SIZE below the top of a borderless field.
+    # reportlab draws the value FIELD_SIZE below the top of a borderless field, which is
+    # FIELD_BASELINE above its bottom.
     canvas.acroForm.textfield(
         name=name,
         value=FIELD_PLACEHOLDER,
         x=x,
-        y=baseline + FIELD_SIZE - FIELD_HEIGHT,
+        y=baseline - FIELD_BASELINE,
         width=width,
         height=FIELD_HEIGHT,
         fontName=FIELD_FONT,

@@ -353,3 +353,15 @@ def test_a_long_place_keeps_the_date_field_on_the_paper() -> None:
     x1, _, x2, _ = (float(value) for value in fields["tanggal"]["/Rect"])
     assert x2 <= A4_POINTS[0]
     assert x2 - x1 >= _width_of("30 September 2026")
+
+
+def test_the_placeholder_sits_on_the_field_baseline(letter: RenderedLetter) -> None:
+    """The filler draws the number and date FIELD_BASELINE above the field's bottom edge;
+    the draft's dots are drawn there too, level with the words around them."""
+    from layan.letters.pdf import FIELD_BASELINE, FIELD_HEIGHT
+
+    for field in _fields(letter.pdf).values():
+        appearance = field["/AP"]["/N"].get_object()
+        assert float(appearance["/BBox"][3]) == FIELD_HEIGHT
+        offset = re.search(rb"1 0 0 1 \S+ (\S+) Tm", appearance.data)
+        assert float(offset[1]) == FIELD_BASELINE
