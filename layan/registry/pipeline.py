@@ -16,7 +16,6 @@ from pathlib import Path
 
 from layan.registry.converting import converter_build
 from layan.registry.layouts import Layout
-from layan.registry.storage import copy_text
 from layan.registry.tables import table_open
 
 # Files smaller than this are read in-process: a second process costs more than it saves.
@@ -60,10 +59,12 @@ def chunks_read(source: Source, share: int = 0, shares: int = 1) -> Iterator[Chu
     """
     table = table_open(source.path, source.encoding)
     try:
-        convert = converter_build(source.layout, table.headers, region=source.region)
+        convert = converter_build(
+            source.layout, table.headers, region=source.region, as_copy=source.as_copy
+        )
         size = source.chunk_rows
         mine = share == 0
-        rows: list[tuple] = []
+        rows: list = []
         rejected: list[tuple] = []
         count = number = 0
         for line, values in table.rows():
@@ -87,9 +88,9 @@ def chunks_read(source: Source, share: int = 0, shares: int = 1) -> Iterator[Chu
         table.close()
 
 
-def _chunk(source: Source, rows: list[tuple], rejected: list[tuple], position: int) -> Chunk:
-    if source.as_copy:
-        return Chunk([], rejected, position, copy=copy_text(rows), count=len(rows))
+def _chunk(source: Source, rows: list, rejected: list[tuple], position: int) -> Chunk:
+    if source.as_copy:  # rows are COPY lines already
+        return Chunk([], rejected, position, copy="".join(rows).encode(), count=len(rows))
     return Chunk(rows, rejected, position)
 
 

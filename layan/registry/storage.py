@@ -75,6 +75,14 @@ def table_drop(name: str) -> None:
 
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+COPY_NULL = "\\N"
+
+
+def copy_escape(value: str) -> str:
+    """A text value as a field of COPY's text format; most need no escape, so look first."""
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return value.translate(_COPY_ESCAPES)
+    return value
 
 
 def copy_text(rows: Sequence[tuple]) -> bytes:
@@ -88,9 +96,9 @@ def copy_text(rows: Sequence[tuple]) -> bytes:
         cells = []
         for value in row:
             if value is None:
-                cells.append("\\N")
+                cells.append(COPY_NULL)
             elif isinstance(value, str):
-                cells.append(value.translate(_COPY_ESCAPES))
+                cells.append(copy_escape(value))
             else:
                 cells.append(str(value))
         lines.append("\t".join(cells))

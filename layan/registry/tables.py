@@ -34,7 +34,9 @@ def file_fingerprint(path: Path) -> Fingerprint:
         while block := handle.read(1 << 20):
             digest.update(block)
             size += len(block)
-            if utf8:
+            # ASCII is UTF-8, and checking it costs far less than decoding; only a
+            # block after a character cut in two must still go through the decoder.
+            if utf8 and not (block.isascii() and not decoder.getstate()[0]):
                 try:
                     decoder.decode(block)
                 except UnicodeDecodeError:
