@@ -126,7 +126,7 @@ def action_data(step: Step | None, post: QueryDict) -> dict:
         return {"to": post.get("to", "")}
     if step.kind == StepKind.FORM:
         return {"fields": _form_values(step, post)}
-    if step.kind in (StepKind.APPROVE, StepKind.SIGN):
+    if step.kind in (StepKind.APPROVE, StepKind.SIGN) or step.paraf:
         # The signer's password confirms the paraf or signature; never recorded.
         return {"password": post.get("password", "")}
     return {}

@@ -336,6 +336,10 @@ def _record_summary(doc: ServiceDoc, record: StepRecord) -> str:
         labels = {f.key: f.label for f in step.fields} if step else {}
         values = data.get("fields", {})
         return "; ".join(f"{labels.get(k, k)}: {_shown(v)}" for k, v in values.items())
+    if data.get("number"):
+        return f"Surat nomor {data['number']}"
+    if data.get("bersama"):
+        return f"Bersama permohonan {data['bersama']} (surat kolektif)"
     return ""
 
 

@@ -163,6 +163,8 @@ class Step(Strict):
     end: EndState | None = None
     to: str = ""
     letter: Code | None = None
+    # A draft_letter step whose drafter also initials the draft (Banyuasin's supervisor).
+    paraf: bool = False
     fields: list[FormField] = []
     route: list[Key] = []
 
@@ -388,6 +390,8 @@ def semantic_errors(doc: ServiceDoc) -> list[Problem]:
             add(f"{at}.letter", "langkah draft_letter harus menyebut templat surat (letter)")
         elif step.letter and step.letter not in {t.code for t in doc.letters}:
             add(f"{at}.letter", f"templat surat '{step.letter}' tidak ada di daftar letters")
+        if step.paraf and step.kind != StepKind.DRAFT_LETTER:
+            add(f"{at}.paraf", "paraf: true hanya untuk langkah draft_letter")
         if step.kind == StepKind.FORM and not step.fields:
             add(f"{at}.fields", "langkah form harus punya isian (fields)")
         if step.kind == StepKind.DISPOSITION:

@@ -155,7 +155,7 @@ def letter_layout(
         closing=[fill(text, values) for text in texts["closing"]],
         attachment_title=template.batch.title if template.batch else "",
         table=table,
-        parafs=paraf_labels(doc),
+        parafs=list(paraf_labels(doc).values()),
         signer=SignatureBlock(
             place=sign.place, title_lines=sign.title_lines, name=sign.name, nip=sign.nip
         ),
@@ -167,9 +167,22 @@ def letter_layout(
     )
 
 
-def paraf_labels(doc: ServiceDoc) -> list[str]:
-    """One paraf box per approve step, labelled with its actor, in the SOP's order."""
-    return [doc.actors[s.actor].label for s in doc.steps if s.kind == StepKind.APPROVE]
+def paraf_labels(doc: ServiceDoc) -> dict[str, str]:
+    """Step key -> label of its paraf box, one per initialling step, in the SOP's order.
+
+    An actor who initials twice gets two boxes, told apart by a number.
+    """
+    labels: dict[str, str] = {}
+    for step in doc.steps:
+        if is_paraf_step(step):
+            label = doc.actors[step.actor].label
+            taken = sum(1 for value in labels.values() if value.startswith(label))
+            labels[step.key] = f"{label} ({taken + 1})" if taken else label
+    return labels
+
+
+def is_paraf_step(step) -> bool:
+    return step.kind == StepKind.APPROVE or (step.kind == StepKind.DRAFT_LETTER and step.paraf)
 
 
 def _logo(office: Office) -> bytes | None:

@@ -17,7 +17,8 @@ def _kept(letter) -> dict:
 
 
 def on_draft(*, case, doc, step, user, outcome, note, data) -> StepEffect:
-    letter, companions = services.letter_draft(case=case, doc=doc, step=step, user=user)
+    letter, companions = services.letter_draft(case=case, doc=doc, step=step, user=user,
+                                               data=data)  # fmt: skip
     return StepEffect(data=_kept(letter), companions=companions)
 
 

@@ -89,8 +89,16 @@ def _locked(query) -> list[Case]:
         raise CaseConflict("Permohonan lain dalam surat ini sedang dikerjakan; coba lagi.") from exc
 
 
-def letter_draft(*, case: Case, doc: ServiceDoc, step: Step, user) -> tuple[Letter, list[Case]]:
-    """Render the draft of the step's letter for the case (or its batch); no number yet."""
+def letter_draft(
+    *, case: Case, doc: ServiceDoc, step: Step, user, data: dict
+) -> tuple[Letter, list[Case]]:
+    """Render the draft of the step's letter for the case (or its batch); no number yet.
+
+    When the step says `paraf: true` the drafter initials it at once (Banyuasin's
+    supervisor "menyiapkan draft … dan diparaf").
+    """
+    if step.paraf:
+        _confirm(user, data, "paraf")
     template = template_of(doc, step.letter)
     members = _batch_members(case, step) if template.batch else [case]
     code = verify_code_new()
@@ -109,6 +117,8 @@ def letter_draft(*, case: Case, doc: ServiceDoc, step: Step, user) -> tuple[Lett
     )
     _revision_add(letter, RevisionKind.DRAFT, rendered.pdf, user)
     _event(letter, "draf", user, f"{len(members)} permohonan" if template.batch else "")
+    if step.paraf:
+        _paraf_add(letter, case, doc, step, user)
     return letter, members[1:]
 
 
@@ -134,7 +144,12 @@ def letter_paraf(*, case: Case, doc: ServiceDoc, step: Step, user, data: dict):
     """Initial the draft: a PAdES signature of the approver, as a new revision."""
     _confirm(user, data, "paraf")
     letter, companions = _letter_in_progress(case)
-    label = doc.actors[step.actor].label
+    _paraf_add(letter, case, doc, step, user)
+    return letter, companions
+
+
+def _paraf_add(letter: Letter, case: Case, doc: ServiceDoc, step: Step, user) -> None:
+    label = content.paraf_labels(doc).get(step.key, doc.actors[step.actor].label)
     box = letter.boxes.get("parafs", {}).get(label)
     request = SignRequest(
         field_name=step.key, box=tuple(box) if box else None,
@@ -145,7 +160,6 @@ def letter_paraf(*, case: Case, doc: ServiceDoc, step: Step, user, data: dict):
                    request=request)  # fmt: skip
     _revision_add(letter, RevisionKind.PARAF, pdf, user)
     _event(letter, "paraf", user, label)
-    return letter, companions
 
 
 def letter_return(*, case: Case, user, note: str):

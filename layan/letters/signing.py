@@ -28,7 +28,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from layan.letters.keys import certificates_pem, signer_private_key
 from layan.letters.models import SignerKey
-from layan.letters.pdf import FIELD_FONT, FIELD_SIZE, Box
+from layan.letters.pdf import FIELD_BASELINE, FIELD_FONT, FIELD_SIZE, Box
 
 # Room for the CMS container: two 2048-bit certificates, the signature and the
 # signed attributes take ~4 KB; reserving a fixed size spares pyHanko a trial signature.
@@ -91,7 +91,7 @@ def _fill_text_field(writer: IncrementalPdfFileWriter, field, value: str) -> Non
     """Set a text field's value and draw its new appearance (the old one was the dots)."""
     rect = [float(v) for v in field["/Rect"]]
     width, height = rect[2] - rect[0], rect[3] - rect[1]
-    baseline = (height - FIELD_SIZE * 0.7) / 2
+    baseline = FIELD_BASELINE  # where the draft's dots sat: the words around it line up
     content = (
         f"/Tx BMC q BT /F1 {FIELD_SIZE} Tf 0 g 0 {baseline:.2f} Td "
         f"({_pdf_string(value)}) Tj ET Q EMC"

@@ -49,7 +49,7 @@ def _step_data(case: Case, doc, step, outcome: str) -> dict:
         return {"fields": {f.key: "1" for f in step.fields if f.type not in ("photo", "file")}}
     if step.kind == StepKind.DISPOSITION:
         return {"to": "Bidang yang membidangi"}
-    if step.kind in (StepKind.APPROVE, StepKind.SIGN):
+    if step.kind in (StepKind.APPROVE, StepKind.SIGN) or step.paraf:
         return {"password": "rahasia-panjang-123"}  # the signer confirms a paraf/signature
     return {}
 

@@ -127,7 +127,12 @@ def test_banyuasin_returned_by_the_kadin_and_resubmitted(office_register, staff,
     _act(case, staff("banyuasin", "operator"), "input_siksng",
          data={"fields": {"id_usulan_siksng": "US-2026-0001"}})  # fmt: skip
     for _ in range(2):  # drafted, paraf'd twice, returned once by the kadin
-        _act(case, staff("banyuasin", "supervisor"), "draft_pengesahan")
+        _act(
+            case,
+            staff("banyuasin", "supervisor"),
+            "draft_pengesahan",
+            data={"password": "rahasia-panjang-123"},
+        )  # the supervisor initials the draft
         _act(case, staff("banyuasin", "kabid"), "paraf_kabid", "setuju")
         _act(case, staff("banyuasin", "sekretaris"), "paraf_sekretaris", "setuju")
         if case.records.filter(step="ttd_kadin").exists():

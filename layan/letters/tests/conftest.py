@@ -62,6 +62,8 @@ def step_input(case, doc, step) -> dict:
         return {"outcome": "lengkap", "data": {"checked": required}}
     if step.kind == StepKind.REGISTRY_CHECK:
         return {}
+    if step.kind == StepKind.DRAFT_LETTER and step.paraf:
+        return {"data": {"password": PASSWORD}}
     if step.kind in (StepKind.APPROVE, StepKind.SIGN):
         return {"outcome": "setuju", "data": {"password": PASSWORD}}
     if step.kind == StepKind.DISPOSITION:

@@ -122,9 +122,12 @@ def test_banyuasin_batch_one_letter_for_every_waiting_proposal(walk, tmp_path):
     ]
     user = walk("banyuasin", until=StepKind.DRAFT_LETTER, name="Dian")[1]
     first = waiting[0]
-    case_act(case_id=first.pk, user=user, step="draft_pengesahan")
+    with pytest.raises(CaseError, match="kata sandi"):  # the supervisor initials the draft
+        case_act(case_id=first.pk, user=user, step="draft_pengesahan")
+    case_act(case_id=first.pk, user=user, step="draft_pengesahan", data={"password": PASSWORD})
     letter = Letter.objects.get(case=first)
     assert letter.memberships.count() == 4  # the three and Dian's
+    assert list(letter.revisions.values_list("kind", flat=True)) == ["draf", "paraf"]
     assert set(Case.objects.values_list("current_step", flat=True)) == {"paraf_kabid"}
     for step in ("paraf_kabid", "paraf_sekretaris", "ttd_kadin"):
         case_act(case_id=first.pk, user=user, step=step, outcome="setuju",
@@ -137,3 +140,23 @@ def test_banyuasin_batch_one_letter_for_every_waiting_proposal(walk, tmp_path):
         assert name in text
     assert "sebanyak 4 orang" in text and "Menteri Sosial" in text
     assert connection.vendor in ("sqlite", "postgresql")
+
+
+def test_paraf_boxes_are_one_per_initialling_step_even_for_the_same_actor():
+    from layan.catalogue.parsing import definition_parse
+    from layan.letters.content import paraf_labels
+
+    doc = definition_parse(
+        """
+code: x
+office: bone
+name: X
+letters: [{code: s, name: S}]
+actors: {p: {label: Petugas, role: petugas}, k: {label: Kabid, role: kabid}}
+steps:
+  - {key: d, kind: draft_letter, actor: p, letter: s, paraf: true, next: a1}
+  - {key: a1, kind: approve, actor: k, outcomes: {setuju: a2, kembalikan: d}}
+  - {key: a2, kind: approve, actor: k, outcomes: {setuju: selesai, kembalikan: d}}
+"""
+    )[0]
+    assert paraf_labels(doc) == {"d": "Petugas", "a1": "Kabid", "a2": "Kabid (2)"}
