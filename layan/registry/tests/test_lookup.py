@@ -2,6 +2,8 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from layan.core.nik import NikError
 from layan.offices.models import Office
@@ -158,3 +160,24 @@ def test_person_carries_every_region_level(bone_register, bone_officer):
     )  # fmt: skip
     assert (found.district_name, found.village_name) == ("KECAMATAN UJI", "DESA UJI")
     assert (found.rt, found.rw, found.relationship) == ("001", "002", "KEPALA KELUARGA")
+
+
+def test_outsider_with_an_invalid_nik_is_refused_as_an_outsider(bone_register, make_user):
+    bima_officer = make_user("petugas.bima", bima=["petugas"])
+    with pytest.raises(PermissionDenied):
+        registry_lookup(office=_bone(), user=bima_officer, nik="123")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="one statement on PostgreSQL")
+def test_on_postgresql_a_lookup_and_its_log_row_are_one_statement(bone_register, bone_officer):
+    bone = _bone()
+    registry_lookup(office=bone, user=bone_officer, nik=person(1).nik)  # caches warm
+    for number in (person(500).nik, make_nik(serial=9000)):
+        with CaptureQueriesContext(connection) as queries:
+            registry_lookup(office=bone, user=bone_officer, nik=number)
+        assert len(queries) == 1
+        assert "INSERT INTO" in queries[0]["sql"]
+    with CaptureQueriesContext(connection) as queries:
+        result = registry_lookup(office=bone, user=bone_officer, no_kk=person(500, kk_serial=2).no_kk)
+    assert len(queries) == 1 and result.found
+    assert LookupLog.objects.count() == 4
