@@ -48,16 +48,25 @@ clean:
 # raw tools, figures and ratios into docs/performance.md. BENCH_ROWS=10000000 for 10M.
 # bench-cases: the work queue page and the case API at BENCH_CASES cases; it rewrites
 # only its own section of docs/performance.md, so it runs after bench-registry
-# (which rewrites the whole file).
+# (which rewrites the whole file). bench-letters: render + sign one letter against a
+# bare reportlab page + one pyHanko signature; its own section too.
 BENCH_ROWS ?= 1000000
 BENCH_CASES ?= 100000
 
-.PHONY: bench bench-registry bench-cases
+.PHONY: bench bench-registry bench-cases bench-letters letter-samples
 
-bench: bench-registry bench-cases
+bench: bench-registry bench-cases bench-letters
 
 bench-registry: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.registry --rows $(BENCH_ROWS)
 
 bench-cases: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.cases --cases $(BENCH_CASES)
+
+bench-letters: $(VENV)/.installed-dev
+	$(BIN)/python -m bench.letters
+
+# The letters of the seed offices, signed through their SOP steps, as PNG in docs/letters/.
+letter-samples: export LAYAN_PUBLIC_URL ?= https://layan.example.go.id
+letter-samples: $(VENV)/.installed-dev
+	$(BIN)/python -m bench.letter_samples
