@@ -19,6 +19,7 @@ from layan.offices.models import Membership, Office, Role
 from layan.registry.models import Source, period_label
 
 _BRACES = re.compile(r"\{([a-z_]+)\}")
+GENERIC_HEAD_TITLE = "Kepala Dinas Sosial"
 SEE_REGISTER = "(tidak ada data register)"
 
 
@@ -91,7 +92,6 @@ class Signatory:
 
 def signatory(office: Office, doc: ServiceDoc, template: LetterTemplate) -> Signatory:
     """The office head as configured (or as the SOP names them); a.n. when signed for them."""
-    head_title = office.head_title or "Kepala Dinas Sosial"
     signer = template.signer or doc.signer
     kadin = (
         Membership.objects.filter(office=office, role=Role.KADIN, is_active=True)
@@ -106,12 +106,15 @@ def signatory(office: Office, doc: ServiceDoc, template: LetterTemplate) -> Sign
         or (kadin.user.full_name if kadin else "")
     )
     nip = office.head_nip or (signer.nip if signer else "") or (kadin.user.nip if kadin else "")
+    head_title = office.head_title or GENERIC_HEAD_TITLE
+    if head_title == GENERIC_HEAD_TITLE:  # a letter names the office: "… Kabupaten Bone"
+        head_title = f"Kepala {office.name}"
     if signer and signer.acting == "a.n.":
         lines = [f"a.n. {head_title}", f"{signer.title},"]
         name, nip = signer.name or name, signer.nip or nip
     else:
         acting = office.head_acting or (signer.acting if signer else "")
-        title = office.head_title or (signer.title if signer else head_title)
+        title = head_title if office.head_title or not signer else signer.title
         lines = [f"{acting} {title},".strip()]
     place = office.region_name.removeprefix("Kabupaten ").removeprefix("Kota ")
     return Signatory(name=name or "(nama penanda tangan)", nip=nip, title_lines=lines, place=place)
@@ -167,6 +170,17 @@ def letter_layout(
     )
 
 
+PARAF_LABELS = {
+    "petugas": "Petugas",
+    "operator": "Operator",
+    "supervisor": "Supervisor",
+    "peksos": "Peksos",
+    "kabid": "Kabid",
+    "sekretaris": "Sekretaris",
+    "kadin": "Kadin",
+}
+
+
 def paraf_labels(doc: ServiceDoc) -> dict[str, str]:
     """Step key -> label of its paraf box, one per initialling step, in the SOP's order.
 
@@ -175,7 +189,9 @@ def paraf_labels(doc: ServiceDoc) -> dict[str, str]:
     labels: dict[str, str] = {}
     for step in doc.steps:
         if is_paraf_step(step):
-            label = doc.actors[step.actor].label
+            role = doc.actors[step.actor].role
+            # The box is 1.6 cm wide: the post's short name, as offices write under a paraf.
+            label = PARAF_LABELS.get(role, doc.actors[step.actor].label)
             taken = sum(1 for value in labels.values() if value.startswith(label))
             labels[step.key] = f"{label} ({taken + 1})" if taken else label
     return labels

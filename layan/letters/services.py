@@ -43,6 +43,12 @@ def template_of(doc: ServiceDoc, code: str) -> LetterTemplate:
     return next(t for t in doc.letters if t.code == code)
 
 
+def initials(name: str) -> str:
+    """'Andi Kepala, S.Sos' -> 'AK': what a paraf box can hold legibly."""
+    words = name.split(",")[0].replace(".", " ").split()
+    return "".join(word[0].upper() for word in words if word[0].isalpha())[:4] or name[:4]
+
+
 def date_text(moment) -> str:
     """'30 November 2026' in the office's own calendar (the caller localises)."""
     return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
@@ -154,7 +160,7 @@ def _paraf_add(letter: Letter, case: Case, doc: ServiceDoc, step: Step, user) ->
     request = SignRequest(
         field_name=step.key, box=tuple(box) if box else None,
         reason=f"Paraf {label}", location=case.office.name,
-        stamp_text=f"Paraf\n{user.full_name or user.username}",
+        stamp_text=initials(user.full_name or user.username),
     )  # fmt: skip
     pdf = pdf_sign(letter_current_pdf(letter), key=signer_key_for(case.office, user),
                    request=request)  # fmt: skip

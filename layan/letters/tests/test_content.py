@@ -22,9 +22,9 @@ def _doc(signer=None):
 @pytest.mark.parametrize(
     ("acting", "lines"),
     [
-        (Acting.DEFINITIVE, ["Kepala Dinas Sosial,"]),
-        (Acting.PLT, ["Plt. Kepala Dinas Sosial,"]),
-        (Acting.PLH, ["Plh. Kepala Dinas Sosial,"]),
+        (Acting.DEFINITIVE, ["Kepala Dinas Sosial Kabupaten Bone,"]),
+        (Acting.PLT, ["Plt. Kepala Dinas Sosial Kabupaten Bone,"]),
+        (Acting.PLH, ["Plh. Kepala Dinas Sosial Kabupaten Bone,"]),
     ],
 )
 def test_head_of_office_title_shows_plt_and_plh(seeded, acting, lines):
@@ -40,7 +40,7 @@ def test_signing_on_behalf_of_the_head_is_a_n(seeded):
     office = Office.objects.get(slug="blitar")
     signer = Signer(title="Sekretaris", name="Budi, S.H.", nip="1980", acting="a.n.")
     sign = signatory(office, _doc(signer), TEMPLATE)
-    assert sign.title_lines == ["a.n. Kepala Dinas Sosial", "Sekretaris,"]
+    assert sign.title_lines == ["a.n. Kepala Dinas Sosial Kota Blitar", "Sekretaris,"]
     assert sign.name == "Budi, S.H." and sign.place == "Blitar"
 
 

@@ -160,3 +160,11 @@ steps:
 """
     )[0]
     assert paraf_labels(doc) == {"d": "Petugas", "a1": "Kabid", "a2": "Kabid (2)"}
+
+
+def test_initials_for_a_paraf():
+    from layan.letters.services import initials
+
+    assert initials("Andi Kepala, S.Sos") == "AK"
+    assert initials("Drs. Abdul Gawis") == "DAG"
+    assert initials("semua.bone") == "SB"
