@@ -700,6 +700,14 @@ def _paraf_rows(labels: list[str], width: float) -> list[list[str]]:
     return [labels[start : start + per_row] for start in range(0, len(labels), per_row)]
 
 
+# reportlab rebuilds the Reed-Solomon generator polynomial (26 polynomial products in
+# pure Python) for every code it encodes; it depends only on the number of error
+# correction codewords and is never modified, so one per length is kept.
+qrencoder.QRUtil.getErrorCorrectPolynomial = staticmethod(
+    functools.lru_cache(maxsize=64)(qrencoder.QRUtil.getErrorCorrectPolynomial)
+)
+
+
 class _FastMaskQr(qrencoder.QRCode):
     """reportlab's QR encoder, choosing the mask with a quicker scoring of the same rules.
 
