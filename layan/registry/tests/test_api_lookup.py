@@ -5,6 +5,7 @@ import csv
 import pytest
 
 from layan.core.api_auth import token_issue
+from layan.registry.api import LookupOut
 from layan.registry.importing import registry_import
 from layan.registry.models import LookupLog
 
@@ -234,3 +235,18 @@ def test_every_lookup_is_logged_with_the_api_channel(client, officer, snapshot):
         ("bone", "ani", MAKASSAR, "", False, "", "api", snapshot.pk),
         ("bone", "ani", "", KK_BONE, True, "", "api", snapshot.pk),
     ]
+
+
+@pytest.mark.parametrize("body", [{"nik": HEAD}, {"nik": UNKNOWN}, {"no_kk": KK_BONE}])
+def test_the_answer_is_exactly_the_documented_schema(client, officer, snapshot, body):
+    # The view writes its JSON itself; it must still be a LookupOut, field for field.
+    response = _ask(client, officer, **body)
+    assert response["Content-Type"] == "application/json"
+    answer = LookupOut.model_validate_json(response.content)
+    assert answer.model_dump(mode="json") == response.json()
+    schema = client.get("/api/v1/openapi.json").json()
+    operation = schema["paths"][URL]["post"]
+    assert operation["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/LookupOut"
+    }
+    assert "requestBody" in operation
