@@ -77,14 +77,21 @@ def _digits(raw: str) -> str:
 
 
 def converter_build(
-    layout: Layout, headers: list[str], *, region: str = "", as_copy: bool = False
+    layout: Layout,
+    headers: list[str],
+    *,
+    region: str = "",
+    as_copy: bool = False,
+    regencies: set[str] | None = None,
 ) -> Converter:
     """A function turning one row of this file into a stored row or a rejection.
 
     With `as_copy` a stored row comes as one line of PostgreSQL's COPY text format
     (a str, the columns of storage.COLUMNS) instead of a tuple: written straight
     from the validated text, it saves building and then formatting a tuple.
+    Each stored row's regency code (4 digits) is added to `regencies` when given.
     """
+    regency_add = regencies.add if regencies is not None else None
     position = {h.strip().lower(): i for i, h in enumerate(headers)}
     index = {f: position[c.lower()] for f, c in layout.columns.items() if c.lower() in position}
     header = {f: headers[i] for f, i in index.items()}
@@ -158,6 +165,8 @@ def converter_build(
             if value:
                 flags |= bit
         values.append("")
+        if regency_add is not None:
+            regency_add(area[:4])
         if as_copy:
             # In the order of storage.COLUMNS; nik, no_kk, birth and area are digits
             # (and dashes) already, so only the free text needs COPY's escapes.

@@ -178,8 +178,8 @@ def registry_import(
         as_copy=connection.vendor == "postgresql",
     )  # fmt: skip
     try:
-        _load(snapshot, reader, progress, parallel)
-        _finish(snapshot, region)
+        regencies = _load(snapshot, reader, progress, parallel)
+        _finish(snapshot, region, regencies)
     except BaseException as exc:
         # KeyboardInterrupt included: whatever stops us, nothing half-written stays.
         reason = str(exc) if isinstance(exc, RegistryImportError | LayoutError) else repr(exc)
@@ -198,7 +198,8 @@ def _headers_of(path: Path, encoding: str) -> list[str]:
         table.close()
 
 
-def _load(snapshot, source: pipeline.Source, progress, parallel: bool | None) -> None:
+def _load(snapshot, source: pipeline.Source, progress, parallel: bool | None) -> set[str]:
+    """Write every chunk; the regency codes of the rows written."""
     # Rows are tuples of strings and ints, which form no reference cycles: the cyclic
     # garbage collector would only rescan millions of them for nothing.
     collecting = gc.isenabled()
@@ -208,14 +209,17 @@ def _load(snapshot, source: pipeline.Source, progress, parallel: bool | None) ->
         snapshot.save(update_fields=["table_name"])
         storage.table_create(snapshot.table_name)
         size = source.path.stat().st_size
+        regencies: set[str] = set()
         for chunk in pipeline.chunks(source, parallel=parallel):
             _chunk_write(snapshot, chunk)
+            regencies |= chunk.regencies
             if progress:
                 progress(
                     Progress(snapshot.rows_read, snapshot.rows_rejected, chunk.bytes_read, size)
                 )
             if snapshot.rows_read >= EARLY_JUDGE_ROWS:
                 _judge_rejections(snapshot)
+        return regencies
     finally:
         if collecting:
             gc.enable()
@@ -249,7 +253,7 @@ def _judge_rejections(snapshot: Snapshot) -> None:
         )
 
 
-def _finish(snapshot: Snapshot, region: str) -> None:
+def _finish(snapshot: Snapshot, region: str, regencies: set[str]) -> None:
     _judge_rejections(snapshot)
     if snapshot.rows_imported == 0:
         raise RegistryImportError("Tidak ada baris yang dapat diimpor.")
@@ -270,7 +274,10 @@ def _finish(snapshot: Snapshot, region: str) -> None:
         snapshot.rows_imported -= len(duplicates)
         snapshot.rows_rejected += len(duplicates)
     _judge_rejections(snapshot)
-    snapshot.region_code = region or _region_of(storage.area_codes(snapshot.table_name))
+    if not region and duplicates:
+        # A removed duplicate may have been the only row of its regency: read them again.
+        regencies = set(storage.area_codes(snapshot.table_name))
+    snapshot.region_code = region or _region_of(sorted(regencies))
     _activate(snapshot)
 
 

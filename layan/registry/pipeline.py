@@ -11,7 +11,7 @@ import multiprocessing
 import os
 import queue
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from layan.registry.converting import converter_build
@@ -32,6 +32,8 @@ class Chunk:
     # For PostgreSQL: the rows already in COPY text format (then `rows` is empty).
     copy: bytes | None = None
     count: int = -1
+    # Regency codes (4 digits) of the stored rows: the snapshot's region, without a scan.
+    regencies: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         if self.count < 0:
@@ -59,9 +61,11 @@ def chunks_read(source: Source, share: int = 0, shares: int = 1) -> Iterator[Chu
     """
     table = table_open(source.path, source.encoding)
     try:
+        regencies: set[str] = set()
         convert = converter_build(
-            source.layout, table.headers, region=source.region, as_copy=source.as_copy
-        )
+            source.layout, table.headers, region=source.region, as_copy=source.as_copy,
+            regencies=regencies,
+        )  # fmt: skip
         size = source.chunk_rows
         mine = share == 0
         rows: list = []
@@ -77,21 +81,23 @@ def chunks_read(source: Source, share: int = 0, shares: int = 1) -> Iterator[Chu
             count += 1
             if count == size:
                 if mine:
-                    yield _chunk(source, rows, rejected, table.position())
+                    yield _chunk(source, rows, rejected, table.position(), regencies)
                     rows, rejected = [], []
+                    regencies.clear()
                 count = 0
                 number += 1
                 mine = number % shares == share
         if mine:
-            yield _chunk(source, rows, rejected, table.size)
+            yield _chunk(source, rows, rejected, table.size, regencies)
     finally:
         table.close()
 
 
-def _chunk(source: Source, rows: list, rejected: list[tuple], position: int) -> Chunk:
+def _chunk(source: Source, rows: list, rejected: list[tuple], position: int, regencies) -> Chunk:
     if source.as_copy:  # rows are COPY lines already
-        return Chunk([], rejected, position, copy="".join(rows).encode(), count=len(rows))
-    return Chunk(rows, rejected, position)
+        return Chunk([], rejected, position, copy="".join(rows).encode(), count=len(rows),
+                     regencies=set(regencies))  # fmt: skip
+    return Chunk(rows, rejected, position, regencies=set(regencies))
 
 
 def _produce(source: Source, share: int, shares: int, out: multiprocessing.Queue) -> None:

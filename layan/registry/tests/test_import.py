@@ -75,6 +75,16 @@ def test_duplicate_nik_inside_the_file_is_rejected_naming_the_first_line(db, tmp
     assert snapshot.rows_imported == 25
 
 
+def test_region_is_that_of_the_rows_kept(db, tmp_path):
+    rows = people(25)
+    rows.append(person(3, kode_kabupaten="7371"))  # a duplicate, the only row of 73.71
+    snapshot = _import(write_dtks(tmp_path / "a.csv", rows))
+    assert snapshot.region_code == "73.08"
+    rows.append(person(900, kode_kabupaten="7371"))
+    wider = _import(write_dtks(tmp_path / "b.csv", rows), period="2026-10")
+    assert wider.region_code == "73"
+
+
 def test_rows_outside_the_expected_region_are_rejected(db, tmp_path):
     rows = [*people(25), person(901, kode_kabupaten="5271", nik=make_nik("5271", serial=901))]
     snapshot = _import(write_dtks(tmp_path / "a.csv", rows), region="73.08")
