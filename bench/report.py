@@ -6,7 +6,7 @@ IMPORT_TARGET = 0.8  # Layan's import speed over the raw bulk path (load + index
 LOOKUP_P99_TARGET_MS = 0.5  # in-process NIK lookup, at 10 million rows
 LOOKUP_TARGET_ROWS = 10_000_000
 API_TARGET = 0.7  # Layan's lookup API requests/s over the bare view's
-FLAT_MEMORY = 1.2  # peak memory at N within 20% of the peak at N/10
+FLAT_MEMORY = 1.2  # peak memory at N within 20% of the peak at the smaller size
 
 
 def _table(header: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
@@ -229,7 +229,11 @@ def _api_section(results: dict) -> str:
 def _memory_rows(results: dict) -> list[list[str]]:
     lines = []
     for name, figures, rows in (
-        ("SQLite, N/10", results["layan_sqlite_small"]["import"], results["csv_small"]["rows"]),
+        (
+            "SQLite, smaller file",
+            results["layan_sqlite_small"]["import"],
+            results["csv_small"]["rows"],
+        ),
         ("SQLite, N", results["layan_sqlite"]["import"], results["rows"]),
         ("PostgreSQL, N", results.get("layan_pg", {}).get("import"), results["rows"]),
     ):
@@ -249,11 +253,11 @@ def _memory_rows(results: dict) -> list[list[str]]:
 
 
 def memory_verdict(big: dict, small: dict) -> tuple[bool | None, str]:
-    """Whether peak memory stayed flat from N/10 to N rows, and the growth in words."""
+    """Whether peak memory stayed flat from the smaller file to N rows, and the growth in words."""
     growth = big["peak_rss_kib"] / small["peak_rss_kib"]
     if not small["children_peak_rss_kib"]:
         return None, (
-            f"importer peak x{growth:.2f}; not comparable: the N/10 file is below the size "
+            f"importer peak x{growth:.2f}; not comparable: the smaller file is below the size "
             "from which the importer validates in child processes, so it ran in-process"
         )
     children = big["children_peak_rss_kib"] / small["children_peak_rss_kib"]
@@ -280,11 +284,13 @@ def _memory_section(results: dict) -> str:
             "their sum; the importer starts one per core, at least two). A child holds at",
             "most `pipeline.QUEUE_CHUNKS` chunks of `importing.CHUNK_ROWS` rows waiting for",
             "the writer, so its peak rises until those queues first fill, which a small file",
-            "may never do; compare N with N/10 at 1 million rows or more.",
+            "may never do. The smaller file is therefore N/10 rows, or N/2 when N/10 is too",
+            "small for the queues to fill (`bench.registry.small_rows`).",
             "",
             table,
             "",
-            f"Ten times the rows: {growth}. Memory stays flat (each within "
+            f"{results['rows'] / results['csv_small']['rows']:.0f} times the rows: {growth}. "
+            "Memory stays flat (each within "
             f"{FLAT_MEMORY:.1f}x): {verdict}.",
         ]
     )
@@ -334,7 +340,10 @@ def _summary(results: dict) -> str:
         results["layan_sqlite"]["import"], results["layan_sqlite_small"]["import"]
     )
     verdict = "not judged" if flat is None else _met(flat)
-    items.append(f"- Memory flat from N/10 to N rows: {growth} — {verdict}")
+    items.append(
+        f"- Memory flat from {results['csv_small']['rows']:,} to {results['rows']:,} rows: "
+        f"{growth} — {verdict}"
+    )
     ratio = results["api"]["ratio"]
     items.append(
         f"- Lookup API ≥ {API_TARGET}x bare view: {ratio:.2f}x — {_met(ratio >= API_TARGET)}"

@@ -28,7 +28,7 @@ from layan.registry.selectors import active_cache_clear
 from layan.registry.signals import snapshot_activated
 from layan.registry.tables import file_fingerprint, table_open
 
-CHUNK_ROWS = 20_000
+CHUNK_ROWS = pipeline.CHUNK_ROWS
 # A running import updates its heartbeat every chunk; one silent this long is dead.
 STALE_AFTER = timedelta(minutes=10)
 # Below this many rows read the rejection rate is not judged yet.

@@ -21,6 +21,8 @@ from layan.registry.tables import table_open
 # Files smaller than this are read in-process: a second process costs more than it saves.
 PARALLEL_FROM_BYTES = 8_000_000
 QUEUE_CHUNKS = 4
+# Rows per chunk: per transaction of the writer, per hand-over from a child.
+CHUNK_ROWS = 20_000
 CHILD_WAIT_SECONDS = 600
 
 
