@@ -56,6 +56,10 @@ def _staff_of(user, office: Office) -> bool:
         return cursor.fetchone() is not None
 
 
+def _in_region(office: Office, person: Person) -> bool:
+    return person.area_code.startswith(office.region_code.replace(".", ""))
+
+
 def registry_lookup(
     *,
     office: Office,
@@ -85,13 +89,15 @@ def registry_lookup(
             raise PermissionDenied("Anda bukan staf kantor ini.") from None
         raise
     result = LookupResult(office=office, snapshot=snapshot_active_for(office), nik=nik, no_kk=no_kk)
-    if result.snapshot is None:
-        if not _staff_of(user, office):
-            raise PermissionDenied("Anda bukan staf kantor ini.")
-    else:
-        _lookup_read(result, user=user, case_ref=case_ref, channel=channel)
-        if _LOGS_IN_READ[connection.vendor]:
-            return result
+    if result.snapshot is not None and connection.vendor == "postgresql":
+        _lookup_in_one_statement(result, user=user, case_ref=case_ref, channel=channel)
+        return result
+    # SQLite runs in this process: a few small indexed statements cost less than
+    # one that materialises its WITH parts, and it has no writing WITH anyway.
+    if not _staff_of(user, office):
+        raise PermissionDenied("Anda bukan staf kantor ini.")
+    if result.snapshot is not None:
+        _fill(result)
     _log(result, user=user, case_ref=case_ref, channel=channel)
     return result
 
@@ -115,21 +121,15 @@ def _log(result: LookupResult, *, user, case_ref: str, channel: str) -> None:
         )
 
 
-# PostgreSQL writes the log row in the statement that reads the answer (a
-# data-modifying WITH); SQLite has no such statement and logs right after it.
-_LOGS_IN_READ = {"postgresql": True, "sqlite": False}
-
-
 @functools.lru_cache(maxsize=32)
-def _lookup_sql(table: str, vendor: str) -> str:
-    """Staff check and household read of one lookup in one statement, and on PostgreSQL its log.
+def _one_statement_sql(table: str) -> str:
+    """Staff check, household read and log insert of one PostgreSQL lookup, in one statement.
 
-    One round trip instead of three, and on PostgreSQL one commit. There the log
-    row is written by the same statement that reads the answer, in the same
-    (autocommit) transaction: the rows come back only after that transaction,
-    log row included, is committed and flushed like any other, so no answer is
-    ever given whose log row could be lost, and nothing is logged for someone
-    who is not staff.
+    One round trip instead of three, and one commit. The log row is written by the
+    same statement that reads the answer, in the same (autocommit) transaction:
+    the rows come back only after that transaction, log row included, is
+    committed and flushed like any other, so no answer is ever given whose log
+    row could be lost, and nothing is logged for someone who is not staff.
     """
     table = connection.ops.quote_name(table)
     columns = ", ".join(f"p.{column}" for column in storage.COLUMNS)
@@ -144,21 +144,16 @@ def _lookup_sql(table: str, vendor: str) -> str:
         f"(SELECT no_kk FROM {table} WHERE nik = %(nik)s)) AND area_code LIKE %(area)s "
         "AND (SELECT ok FROM staff)), "
         "found AS (SELECT EXISTS (SELECT 1 FROM members WHERE "
-        "%(nik)s IS NULL OR nik = %(nik)s) AS yes) "
-        + (
-            f", logged AS (INSERT INTO {LookupLog._meta.db_table} ({log_columns}) "
-            "SELECT %(office)s, %(user)s, %(nik_text)s, %(kk_text)s, %(snapshot)s, "
-            "(SELECT yes FROM found), %(case_ref)s, %(channel)s, %(at)s "
-            "WHERE (SELECT ok FROM staff)) "
-            if _LOGS_IN_READ[vendor]
-            else ""
-        )
-        + f"SELECT staff.ok, found.yes, {columns} FROM staff CROSS JOIN found "
+        "%(nik)s IS NULL OR nik = %(nik)s) AS yes), "
+        f"logged AS (INSERT INTO {LookupLog._meta.db_table} ({log_columns}) "
+        "SELECT %(office)s, %(user)s, %(nik_text)s, %(kk_text)s, %(snapshot)s, "
+        "(SELECT yes FROM found), %(case_ref)s, %(channel)s, %(at)s WHERE (SELECT ok FROM staff)) "
+        f"SELECT staff.ok, found.yes, {columns} FROM staff CROSS JOIN found "
         "LEFT JOIN members p ON found.yes ORDER BY p.line"
     )
 
 
-def _lookup_read(result: LookupResult, *, user, case_ref: str, channel: str) -> None:
+def _lookup_in_one_statement(result: LookupResult, *, user, case_ref: str, channel: str) -> None:
     office = result.office
     params = {
         "user": user.pk,
@@ -174,7 +169,7 @@ def _lookup_read(result: LookupResult, *, user, case_ref: str, channel: str) -> 
         "at": timezone.now(),
     }
     with connection.cursor() as cursor:
-        cursor.execute(_lookup_sql(result.snapshot.table_name, connection.vendor), params)
+        cursor.execute(_one_statement_sql(result.snapshot.table_name), params)
         rows = cursor.fetchall()
     staff, found = rows[0][0], rows[0][1]
     if not staff:
@@ -183,6 +178,20 @@ def _lookup_read(result: LookupResult, *, user, case_ref: str, channel: str) -> 
         result.household = [person_from_row(row[2:]) for row in rows]
         if result.nik:
             result.person = next(p for p in result.household if p.nik == result.nik)
+
+
+def _fill(result: LookupResult) -> None:
+    table = result.snapshot.table_name
+    if result.nik:
+        rows = storage.household_of_nik(table, int(result.nik))
+    else:
+        rows = storage.household(table, int(result.no_kk))
+    members = [person_from_row(row) for row in rows]
+    result.household = [p for p in members if _in_region(result.office, p)]
+    if result.nik:
+        result.person = next((p for p in result.household if p.nik == result.nik), None)
+        if result.person is None:
+            result.household = []  # the household of someone outside the region is not ours
 
 
 def upload_create(*, office: Office, user, file, source: str, period: str, mapping=None):

@@ -180,6 +180,24 @@ def person_by_nik(name: str, nik: int) -> tuple | None:
         return cursor.fetchone()
 
 
+def household(name: str, no_kk: int) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"{_select(name)} WHERE no_kk = %s ORDER BY line", [no_kk])
+        return cursor.fetchall()
+
+
+def household_of_nik(name: str, nik: int) -> list[tuple]:
+    """The household (same No KK) of a NIK, the person included; [] for an unknown NIK."""
+    table = _quote(name)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"{_select(name)} WHERE no_kk = (SELECT no_kk FROM {table} WHERE nik = %s) "
+            "ORDER BY line",
+            [nik],
+        )
+        return cursor.fetchall()
+
+
 def people_count(name: str) -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM {_quote(name)}")
