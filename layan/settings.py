@@ -132,6 +132,10 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+if env_bool("LAYAN_TEST_LIGHT_ARGON2", False):
+    # Tests only (set by layan/core/pytest_env.py): Argon2 still, with a small cost, so the
+    # hundreds of users made and passwords checked do not cost ~0.2 s each.
+    PASSWORD_HASHERS[0] = "layan.core.testing.LightArgon2PasswordHasher"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

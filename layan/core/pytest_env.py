@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 os.environ.setdefault("LAYAN_HTTPS", "0")
+os.environ.setdefault("LAYAN_TEST_LIGHT_ARGON2", "1")
 os.environ.setdefault(
     "LAYAN_STATIC_STORAGE", "django.contrib.staticfiles.storage.StaticFilesStorage"
 )

@@ -4,6 +4,7 @@ import os
 import shutil
 
 import pytest
+from django.contrib.auth.hashers import Argon2PasswordHasher
 
 
 def require_tool(name: str) -> str:
@@ -15,3 +16,11 @@ def require_tool(name: str) -> str:
     if os.environ.get("LAYAN_REQUIRE_TOOLS") == "1":
         pytest.fail(reason)
     pytest.skip(reason)
+
+
+class LightArgon2PasswordHasher(Argon2PasswordHasher):
+    """Argon2id with a test-sized cost (1 MiB, one pass): same format, ~1 ms a hash."""
+
+    time_cost = 1
+    memory_cost = 1024
+    parallelism = 1
