@@ -120,6 +120,9 @@ def converter_build(
     sex_exact = {**{k.title(): v for k, v in sex_words.items()}, **sex_words}
     flag_exact = {**{k.title(): v for k, v in flag_words.items()}, **flag_words}
 
+    flag_indexes = [i for i, _ in flag_at]
+    flags_known: dict[tuple[str, ...], int] = {}
+
     def reject(line: int, field: str, value: str, reason: str) -> Rejected:
         return (line, header[field], value, reason)
 
@@ -144,7 +147,10 @@ def converter_build(
             raw_birth = values[i_birth]
             reason = "tanggal lahir tidak mungkin" if raw_birth.strip() else "kolom wajib kosong"
             return reject(line, "birth_date", raw_birth, reason)
-        area = _area_code(values, i_province, i_regency, i_district, i_village)
+        # A village code of digits is the usual case, read without the call.
+        area = values[i_village] if i_village is not None else ""
+        if not area.isdigit():
+            area = _area_code(values, i_province, i_regency, i_district, i_village)
         if len(area) < 4 or not area.isdigit():
             return reject(line, "regency_code", values[i_regency], "kode wilayah tidak sah")
         if region_prefix and not area.startswith(region_prefix):
@@ -154,16 +160,22 @@ def converter_build(
             if not raw_desil.isdigit() or not 1 <= int(raw_desil) <= 10:
                 return reject(line, "desil", raw_desil, "desil harus angka 1 sampai 10")
             desil = int(raw_desil)
-        flags = 0
-        for i, bit in flag_at:
-            raw = values[i]
-            value = flag_exact.get(raw)
-            if value is None:
-                value = flag_words.get(raw.strip().upper())
+        # A file spells its programme flags in a handful of combinations: each one's
+        # bits are worked out once.
+        raw_flags = tuple([values[i] for i in flag_indexes])
+        flags = flags_known.get(raw_flags)
+        if flags is None:
+            flags = 0
+            for i, bit in flag_at:
+                raw = values[i]
+                value = flag_exact.get(raw)
                 if value is None:
-                    return (line, headers[i], raw, "tanda program harus Ya/Tidak atau 1/0")
-            if value:
-                flags |= bit
+                    value = flag_words.get(raw.strip().upper())
+                    if value is None:
+                        return (line, headers[i], raw, "tanda program harus Ya/Tidak atau 1/0")
+                if value:
+                    flags |= bit
+            flags_known[raw_flags] = flags
         values.append("")
         if regency_add is not None:
             regency_add(area[:4])
