@@ -130,27 +130,53 @@ def _one_statement_sql(table: str) -> str:
     the rows come back only after that transaction, log row included, is
     committed and flushed like any other, so no answer is ever given whose log
     row could be lost, and nothing is logged for someone who is not staff.
+    Every parameter is typed in the text, so the statement can be prepared once.
     """
     table = connection.ops.quote_name(table)
     columns = ", ".join(f"p.{column}" for column in storage.COLUMNS)
     log_columns = ", ".join(_LOG_COLUMNS)
     return (
         "WITH staff AS (SELECT EXISTS (SELECT 1 FROM "
-        f"{Membership._meta.db_table} WHERE user_id = %(user)s AND office_id = %(office)s "
-        "AND is_active) AS ok), "
+        f"{Membership._meta.db_table} WHERE user_id = %(user)s::bigint "
+        "AND office_id = %(office)s::bigint AND is_active) AS ok), "
         # The household: every member of the No KK asked for, or of the NIK's No KK,
         # within the office's region (anyone else is not ours to show).
-        f"members AS (SELECT * FROM {table} WHERE no_kk = COALESCE(%(no_kk)s, "
-        f"(SELECT no_kk FROM {table} WHERE nik = %(nik)s)) AND area_code LIKE %(area)s "
+        f"members AS (SELECT * FROM {table} WHERE no_kk = COALESCE(%(no_kk)s::bigint, "
+        f"(SELECT no_kk FROM {table} WHERE nik = %(nik)s::bigint)) "
+        "AND area_code LIKE %(area)s::text "
         "AND (SELECT ok FROM staff)), "
         "found AS (SELECT EXISTS (SELECT 1 FROM members WHERE "
-        "%(nik)s IS NULL OR nik = %(nik)s) AS yes), "
+        "%(nik)s::bigint IS NULL OR nik = %(nik)s::bigint) AS yes), "
         f"logged AS (INSERT INTO {LookupLog._meta.db_table} ({log_columns}) "
-        "SELECT %(office)s, %(user)s, %(nik_text)s, %(kk_text)s, %(snapshot)s, "
-        "(SELECT yes FROM found), %(case_ref)s, %(channel)s, %(at)s WHERE (SELECT ok FROM staff)) "
+        "SELECT %(office)s::bigint, %(user)s::bigint, %(nik_text)s::text, %(kk_text)s::text, "
+        "%(snapshot)s::bigint, (SELECT yes FROM found), %(case_ref)s::text, %(channel)s::text, "
+        "%(at)s::timestamptz WHERE (SELECT ok FROM staff)) "
         f"SELECT staff.ok, found.yes, {columns} FROM staff CROSS JOIN found "
         "LEFT JOIN members p ON found.yes ORDER BY p.line"
     )
+
+
+def _prepared_fetchall(sql: str, params: dict) -> list[tuple]:
+    """Run a statement as a server-side prepared statement of this connection (PostgreSQL).
+
+    Planning the lookup's statement costs the server several times what running
+    it does; prepared once per connection, each lookup only runs it. Django's
+    cursors bind parameters on the client and cannot prepare, so this goes to
+    the driver's connection, inside Django's transaction state and error mapping
+    (it is not in Django's query log).
+    """
+    import psycopg  # PostgreSQL only
+
+    connection.ensure_connection()
+    driver = connection.connection
+    if driver.prepare_threshold is None:
+        # Django turns the driver's preparing off (for transaction-pooling proxies,
+        # which Layan is not set up behind). A threshold nothing reaches prepares
+        # only what asks with prepare=True: Django's own cursors never prepare.
+        driver.prepare_threshold = 2**31 - 1
+    with connection.wrap_database_errors, psycopg.Cursor(driver) as cursor:
+        cursor.execute(sql, params, prepare=True)
+        return cursor.fetchall()
 
 
 def _lookup_in_one_statement(result: LookupResult, *, user, case_ref: str, channel: str) -> None:
@@ -168,9 +194,7 @@ def _lookup_in_one_statement(result: LookupResult, *, user, case_ref: str, chann
         "channel": channel,
         "at": timezone.now(),
     }
-    with connection.cursor() as cursor:
-        cursor.execute(_one_statement_sql(result.snapshot.table_name), params)
-        rows = cursor.fetchall()
+    rows = _prepared_fetchall(_one_statement_sql(result.snapshot.table_name), params)
     staff, found = rows[0][0], rows[0][1]
     if not staff:
         raise PermissionDenied("Anda bukan staf kantor ini.")
