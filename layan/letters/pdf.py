@@ -102,6 +102,9 @@ FIELD_SIZE = 12
 FIELD_PLACEHOLDER = "." * 22
 FIELD_NUMBER = "nomor"
 FIELD_DATE = "tanggal"
+# The attached list repeats the letter's number and date (filled with them at signing).
+FIELD_ATTACHMENT_NUMBER = "nomor_lampiran"
+FIELD_ATTACHMENT_DATE = "tanggal_lampiran"
 # Sized for a long number at FIELD_SIZE, with a little slack for the filler's padding.
 LONG_NUMBER = "460/12345/DINSOS-LINJAMSOS/XII/2026"
 FIELD_WIDTH = math.ceil(stringWidth(LONG_NUMBER, FIELD_FONT, FIELD_SIZE)) + 8
@@ -1033,6 +1036,11 @@ def _story(layout: LetterLayout, width: float, placement: _Placement) -> list[Fl
         story.append(PageBreak())
         if _clean(layout.attachment_title):
             story.append(Paragraph(_markup(layout.attachment_title), ATTACHMENT_TITLE))
+        reference = [
+            ("Lampiran surat nomor", _FieldCell(FIELD_ATTACHMENT_NUMBER)),
+            ("Tanggal", _FieldCell(FIELD_ATTACHMENT_DATE)),
+        ]
+        story += [_ColonRows(reference), Spacer(0, 8)]
         story.append(_batch_table(list(headers), [list(row) for row in rows], width))
     elif _clean(layout.attachment_title):
         story += [Spacer(0, 12), _para(layout.attachment_title)]

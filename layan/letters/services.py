@@ -28,7 +28,13 @@ from layan.letters.models import (
     verify_code_new,
 )
 from layan.letters.numbering import number_take
-from layan.letters.pdf import letter_render
+from layan.letters.pdf import (
+    FIELD_ATTACHMENT_DATE,
+    FIELD_ATTACHMENT_NUMBER,
+    FIELD_DATE,
+    FIELD_NUMBER,
+    letter_render,
+)
 from layan.letters.selectors import letter_of_case
 from layan.letters.signing import SignRequest, pdf_sign
 from layan.offices.models import Role
@@ -192,7 +198,11 @@ def letter_sign(*, case: Case, doc: ServiceDoc, step: Step, user, data: dict):
         field_name="ttd", box=tuple(letter.boxes["signature"]),
         reason=f"Penandatanganan surat {number}", location=office.name,
         stamp_text=f"Ditandatangani secara elektronik oleh\n{name}\n{date_text(local)}",
-        fill={"nomor": number, "tanggal": date_text(local)},
+        fill={
+            FIELD_NUMBER: number, FIELD_DATE: date_text(local),
+            FIELD_ATTACHMENT_NUMBER: number, FIELD_ATTACHMENT_DATE: date_text(local),
+        },
+        required=(FIELD_NUMBER, FIELD_DATE),
     )  # fmt: skip
     pdf = pdf_sign(letter_current_pdf(letter), key=signer_key_for(office, user), request=request)
     _revision_add(letter, RevisionKind.SIGNATURE, pdf, user)

@@ -125,7 +125,8 @@ def _fill_text_field(writer: IncrementalPdfFileWriter, field, value: str) -> Non
     writer.update_container(field)
 
 
-def _fill_fields(writer: IncrementalPdfFileWriter, values: dict[str, str]) -> None:
+def _fill_fields(writer: IncrementalPdfFileWriter, values: dict[str, str], required) -> None:
+    """Fill every field of `values` the PDF has; those in `required` must be there."""
     form = writer.root["/AcroForm"]
     found = set()
     for ref in form["/Fields"]:
@@ -134,7 +135,7 @@ def _fill_fields(writer: IncrementalPdfFileWriter, values: dict[str, str]) -> No
         if name in values:
             _fill_text_field(writer, field, values[name])
             found.add(name)
-    missing = set(values) - found
+    missing = set(required) - found
     if missing:
         raise ValueError(f"PDF tidak punya isian {', '.join(sorted(missing))}")
 
@@ -147,13 +148,15 @@ class SignRequest:
     location: str
     stamp_text: str
     fill: dict[str, str] | None = None
+    # Fields of `fill` the PDF must have (the others are filled where present).
+    required: tuple[str, ...] = ()
 
 
 def pdf_sign(pdf: bytes, *, key: SignerKey, request: SignRequest) -> bytes:
     """Add one PAdES signature (and any field values) as a new revision of `pdf`."""
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     if request.fill:
-        _fill_fields(writer, request.fill)
+        _fill_fields(writer, request.fill, request.required)
     meta = signers.PdfSignatureMetadata(
         field_name=request.field_name,
         subfilter=fields.SigSeedSubFilter.PADES,

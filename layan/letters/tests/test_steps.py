@@ -139,6 +139,11 @@ def test_banyuasin_batch_one_letter_for_every_waiting_proposal(walk, tmp_path):
     for name in ("Ahmad Santoso", "Bayu Santoso", "Citra Santoso", "Dian Santoso"):
         assert name in text
     assert "sebanyak 4 orang" in text and "Menteri Sosial" in text
+    # The attached list names the letter it belongs to (filled at signing, like page 1).
+    assert f"Lampiran surat nomor : {letter.number}" in text
+    from layan.letters.verification import letter_verify_pdf
+
+    assert letter_verify_pdf(letter_current_pdf(letter)).valid  # form filling on both pages
     assert connection.vendor in ("sqlite", "postgresql")
 
 
