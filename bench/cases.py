@@ -910,7 +910,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.worker:
         worker(args)
         return
-    from bench import cases_report
+    from bench import cases_report, sections
     from bench.registry import machine_info
 
     if not shutil.which("wrk"):
@@ -944,7 +944,7 @@ def main(argv: list[str] | None = None) -> None:
     results["steps"] = STEPS
     (opts.work / "cases-results.json").write_text(json.dumps(results, indent=2))
     section = cases_report.render(results)
-    cases_report.section_write(opts.out, section)
+    sections.section_write(opts.out, section)
     print(section)
     _console().print(f"[bold green]written[/] {opts.out} (section {cases_report.BEGIN})")
 

@@ -1,12 +1,10 @@
 """The cases section of docs/performance.md from one run of bench.cases.
 
-Only the text between BEGIN and END is bench.cases' own: `section_write` replaces
-it in place (or appends it when the markers are missing), the rest of the file
-stays as it is.
+Only the text between BEGIN and END is bench.cases' own (`bench.sections` puts it
+in place; the rest of the file stays as it is).
 """
 
 from collections.abc import Iterable
-from pathlib import Path
 
 BEGIN = "<!-- cases:begin -->"
 END = "<!-- cases:end -->"
@@ -282,15 +280,3 @@ def render(results: dict) -> str:
         END,
     ]
     return "\n".join(lines) + "\n"
-
-
-def section_write(path: Path, section: str) -> None:
-    """Put the section between the markers of `path`, or at its end if they are missing."""
-    text = path.read_text() if path.exists() else ""
-    start, end = text.find(BEGIN), text.find(END)
-    if start != -1 and end > start:
-        text = text[:start] + section.rstrip("\n") + text[end + len(END) :]
-    else:
-        text = (text.rstrip("\n") + "\n\n" if text.strip() else "") + section
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)

@@ -48,6 +48,8 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+from bench import sections
+
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "layan.settings")
 
@@ -604,18 +606,6 @@ def render(results: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def section_write(path: Path, section: str) -> None:
-    """Put the section between the markers of `path`, or at its end if they are missing."""
-    text = path.read_text() if path.exists() else ""
-    start, end = text.find(BEGIN), text.find(END)
-    if start != -1 and end > start:
-        text = text[:start] + section.rstrip("\n") + text[end + len(END) :]
-    else:
-        text = (text.rstrip("\n") + "\n\n" if text.strip() else "") + section
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--iterations", type=int, default=200)
@@ -629,7 +619,7 @@ def main(argv: list[str] | None = None) -> None:
     opts.work = ROOT / "var" / "bench" / "letters"
     if opts.from_json:
         section = render(json.loads(opts.from_json.read_text()))
-        section_write(opts.out, section)
+        sections.section_write(opts.out, section)
         print(section)
         return
 
@@ -658,7 +648,7 @@ def main(argv: list[str] | None = None) -> None:
     (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
     (ROOT / "var" / "bench" / "letters-results.json").write_text(json.dumps(results, indent=2))
     section = render(results)
-    section_write(opts.out, section)
+    sections.section_write(opts.out, section)
     print(section)
 
 
