@@ -38,10 +38,11 @@ def registry_evidence(case: Case) -> dict:
     return record.data if record else {}
 
 
-def case_values(case: Case, template: LetterTemplate, doc: ServiceDoc, *, batch: int = 1) -> dict:
-    """Every placeholder's value for one case."""
+def case_values(
+    case: Case, template: LetterTemplate, doc: ServiceDoc, evidence: dict, *, batch: int = 1
+) -> dict:
+    """Every placeholder's value for one case, `evidence` being its register check's data."""
     office = case.office
-    evidence = registry_evidence(case)
     show = nik_masked if template.nik == "masked" else (lambda nik: nik)
     person_nik = case.subject_nik or case.applicant_nik
     source = evidence.get("source")
@@ -69,9 +70,9 @@ def fill(text: str, values: dict) -> str:
     return _BRACES.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
-def _texts(template: LetterTemplate, case: Case) -> dict:
+def _texts(template: LetterTemplate, evidence: dict) -> dict:
     """The template's text, with the variant for the case's register result laid over it."""
-    found = registry_evidence(case).get("found")
+    found = evidence.get("found")
     variant = template.variants.get("terdaftar" if found else "tidak_terdaftar")
     parts = {}
     for name in ("title", "opening", "fields", "body", "closing"):
@@ -126,15 +127,20 @@ def letter_layout(
     """The whole letter for its first case, with the batch table when the template has one."""
     case = cases[0]
     office = case.office
-    values = case_values(case, template, doc, batch=len(cases))
-    texts = _texts(template, case)
+    evidence = registry_evidence(case)
+    values = case_values(case, template, doc, evidence, batch=len(cases))
+    texts = _texts(template, evidence)
     sign = signatory(office, doc, template)
     table = None
     if template.batch:
         headers = ["No", *[column.label for column in template.batch.columns]]
         rows = []
         for number, member in enumerate(cases, start=1):
-            member_values = case_values(member, template, doc, batch=len(cases))
+            member_values = (
+                values
+                if member is case
+                else case_values(member, template, doc, registry_evidence(member), batch=len(cases))
+            )
             rows.append(
                 [str(number), *[fill(c.value, member_values) for c in template.batch.columns]]
             )

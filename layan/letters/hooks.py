@@ -22,19 +22,14 @@ def on_draft(*, case, doc, step, user, outcome, note, data) -> StepEffect:
     return StepEffect(data=_kept(letter), companions=companions)
 
 
-def on_approve(*, case, doc, step, user, outcome, note, data) -> StepEffect:
-    if outcome == AGREE:
-        letter, companions = services.letter_paraf(case=case, doc=doc, step=step, user=user,
-                                                   data=data)  # fmt: skip
-    else:
-        letter, companions = services.letter_return(case=case, user=user, note=note)
-    return StepEffect(data=_kept(letter), companions=companions)
+# What agreeing does at each kind; any other outcome sends the draft back.
+ON_AGREE = {StepKind.APPROVE: services.letter_paraf, StepKind.SIGN: services.letter_sign}
 
 
-def on_sign(*, case, doc, step, user, outcome, note, data) -> StepEffect:
+def on_decision(*, case, doc, step, user, outcome, note, data) -> StepEffect:
     if outcome == AGREE:
-        letter, companions = services.letter_sign(case=case, doc=doc, step=step, user=user,
-                                                  data=data)  # fmt: skip
+        letter, companions = ON_AGREE[step.kind](case=case, doc=doc, step=step, user=user,
+                                                 data=data)  # fmt: skip
     else:
         letter, companions = services.letter_return(case=case, user=user, note=note)
     return StepEffect(data=_kept(letter), companions=companions)
@@ -42,5 +37,5 @@ def on_sign(*, case, doc, step, user, outcome, note, data) -> StepEffect:
 
 def connect() -> None:
     step_hook_register(StepKind.DRAFT_LETTER, on_draft)
-    step_hook_register(StepKind.APPROVE, on_approve)
-    step_hook_register(StepKind.SIGN, on_sign)
+    for kind in ON_AGREE:
+        step_hook_register(kind, on_decision)

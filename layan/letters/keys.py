@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from layan.letters.models import KeySource, OfficeAuthority, SignerKey
-from layan.offices.models import Office
+from layan.offices.models import Membership, Office
 
 ROOT_YEARS = 20
 SIGNER_YEARS = 5
@@ -233,8 +233,6 @@ SIGNING_ROLES = ("supervisor", "kabid", "sekretaris", "kadin")
 
 def signer_keys_ensure(office: Office) -> list[SignerKey]:
     """The office root and a key for every active holder of a signing role (first run)."""
-    from layan.offices.models import Membership
-
     office_authority(office)
     holders = (
         Membership.objects.filter(office=office, role__in=SIGNING_ROLES, is_active=True)

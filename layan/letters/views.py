@@ -6,7 +6,6 @@ letter is a 404, and only a kadin may revoke.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -64,8 +63,6 @@ def letter_revoke_view(request: HttpRequest, office: str, pk: int) -> HttpRespon
         messages.success(request, f"Surat {letter.number} dicabut.")
     except (LetterError, CaseConflict) as exc:
         messages.error(request, str(exc))
-    except PermissionDenied as exc:
-        raise PermissionDenied(str(exc)) from exc
     return redirect("case-detail", office=office_obj.slug, pk=letter.case_id)
 
 

@@ -5,19 +5,12 @@ from django.urls import reverse
 
 from layan.letters.keys import office_authority
 from layan.offices.models import Office
+from layan.offices.tests.test_admin_scope import bone_admin  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def bone_admin(seeded, make_user):
-    user = make_user("admin.bone", bone=["admin"])
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    return user
-
-
-def test_office_admin_sees_their_root_only_and_cannot_change_it(client, bone_admin):
+def test_office_admin_sees_their_root_only_and_cannot_change_it(client, bone_admin):  # noqa: F811
     bone = office_authority(Office.objects.get(slug="bone"))
     bima = office_authority(Office.objects.get(slug="bima"))
     client.force_login(bone_admin)
