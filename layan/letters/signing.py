@@ -27,7 +27,7 @@ from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from layan.letters.keys import certificates_pem, signer_private_key
-from layan.letters.models import SignerKey
+from layan.letters.models import KeySource, SignerKey
 from layan.letters.pdf import FIELD_BASELINE, FIELD_FONT, FIELD_SIZE, Box
 
 # Room for the CMS container: two 2048-bit certificates, the signature and the
@@ -52,9 +52,9 @@ class _PreparedSigner(signers.SimpleSigner):
 def pyhanko_signer(row: SignerKey) -> signers.Signer:
     """A pyHanko signer for a stored key, with its certificate chain embedded."""
     certificate, *_ = certificates_pem(row.certificate)
-    chain = certificates_pem(row.chain)
-    if row.source == "layan":
-        chain = certificates_pem(row.office.authority.certificate)
+    # A key Layan made chains to its office's root; an imported one brought its chain.
+    issuers = row.office.authority.certificate if row.source == KeySource.LAYAN else row.chain
+    chain = certificates_pem(issuers)
     private_key = signer_private_key(row)
     key_info = asn1_keys.PrivateKeyInfo.load(
         private_key.private_bytes(
