@@ -48,7 +48,10 @@ def _date_read(text: str, fmt: str) -> date | None:
 
 
 def _date_parser(formats: tuple[str, ...]) -> Callable[[str], str | None]:
-    """ISO text of a birth date, or None when it is not a real, past date; cached."""
+    """ISO text of a birth date, or None when it is not a real, past date.
+
+    Cached: the parser's `cache` maps each raw cell seen to its answer.
+    """
     cache: dict[str, str | None] = {}
     today = date.today()
 
@@ -69,6 +72,7 @@ def _date_parser(formats: tuple[str, ...]) -> Callable[[str], str | None]:
         cache[raw] = value
         return value
 
+    parse.cache = cache
     return parse
 
 
@@ -126,40 +130,65 @@ def converter_build(
     def reject(line: int, field: str, value: str, reason: str) -> Rejected:
         return (line, header[field], value, reason)
 
-    def convert(line: int, values: list[str]) -> tuple | Rejected:
+    # Per-file memos of the hot loop: the rows of one household follow each other
+    # (same No KK, same village), and a file writes few distinct sex, birth-date and
+    # desil cells; each is checked once, then looked up.
+    kk_ok = ""
+    area_seen: str | None = None  # a village code already checked
+    sex_known: dict[str, str] = {}  # sex cell + the NIK's day-tens digit -> "L"/"P"
+    dates = parse_date.cache
+    desil_known: dict[str, int | None] = {"": None}
+
+    def convert(line: int, values: list[str]) -> tuple | str | Rejected:
+        nonlocal kk_ok, area_seen
         nik = values[i_nik].strip()
         if problem := nik_problem(nik):
             return reject(line, "nik", nik, problem)
         no_kk = values[i_kk].strip()
-        if problem := kk_problem(no_kk):
-            return reject(line, "no_kk", no_kk, problem)
+        if no_kk != kk_ok:
+            if problem := kk_problem(no_kk):
+                return reject(line, "no_kk", no_kk, problem)
+            kk_ok = no_kk
         name = values[i_name].strip()
         if not name:
             return reject(line, "name", "", "kolom wajib kosong")
         raw_sex = values[i_sex]
-        sex = sex_exact.get(raw_sex) or sex_words.get(raw_sex.strip().upper())
+        sex = sex_known.get(raw_sex + nik[6])
         if sex is None:
-            return reject(line, "sex", raw_sex, "jenis kelamin tidak dikenal")
-        if sex != nik_sex(nik):
-            return reject(line, "sex", raw_sex, _sex_reason(sex))
-        birth = parse_date(values[i_birth])
+            sex = sex_exact.get(raw_sex) or sex_words.get(raw_sex.strip().upper())
+            if sex is None:
+                return reject(line, "sex", raw_sex, "jenis kelamin tidak dikenal")
+            if sex != nik_sex(nik):
+                return reject(line, "sex", raw_sex, _sex_reason(sex))
+            sex_known[raw_sex + nik[6]] = sex
+        raw_birth = values[i_birth]
+        birth = dates.get(raw_birth) or parse_date(raw_birth)
         if birth is None:
-            raw_birth = values[i_birth]
             reason = "tanggal lahir tidak mungkin" if raw_birth.strip() else "kolom wajib kosong"
             return reject(line, "birth_date", raw_birth, reason)
         # A village code of digits is the usual case, read without the call.
         area = values[i_village] if i_village is not None else ""
-        if not area.isdigit():
-            area = _area_code(values, i_province, i_regency, i_district, i_village)
-        if len(area) < 4 or not area.isdigit():
-            return reject(line, "regency_code", values[i_regency], "kode wilayah tidak sah")
-        if region_prefix and not area.startswith(region_prefix):
-            return reject(line, "regency_code", area[:4], f"di luar wilayah {region}")
+        if area != area_seen:
+            if not area.isdigit():
+                area = _area_code(values, i_province, i_regency, i_district, i_village)
+            if len(area) < 4 or not area.isdigit():
+                return reject(line, "regency_code", values[i_regency], "kode wilayah tidak sah")
+            if region_prefix and not area.startswith(region_prefix):
+                return reject(line, "regency_code", area[:4], f"di luar wilayah {region}")
+            if regency_add is not None:
+                regency_add(area[:4])
+            if i_village is not None and area == values[i_village]:
+                area_seen = area
         desil = None
-        if i_desil is not None and (raw_desil := values[i_desil].strip()):
-            if not raw_desil.isdigit() or not 1 <= int(raw_desil) <= 10:
-                return reject(line, "desil", raw_desil, "desil harus angka 1 sampai 10")
-            desil = int(raw_desil)
+        if i_desil is not None:
+            raw_desil = values[i_desil]
+            try:
+                desil = desil_known[raw_desil]
+            except KeyError:
+                text = raw_desil.strip()
+                if text and (not text.isdigit() or not 1 <= int(text) <= 10):
+                    return reject(line, "desil", text, "desil harus angka 1 sampai 10")
+                desil = desil_known[raw_desil] = int(text) if text else None
         # A file spells its programme flags in a handful of combinations: each one's
         # bits are worked out once.
         raw_flags = tuple([values[i] for i in flag_indexes])
@@ -177,21 +206,20 @@ def converter_build(
                     flags |= bit
             flags_known[raw_flags] = flags
         values.append("")
-        if regency_add is not None:
-            regency_add(area[:4])
+        details = join(details_of(values))
         if as_copy:
             # In the order of storage.COLUMNS; nik, no_kk, birth and area are digits
             # (and dashes) already, so only the free text needs COPY's escapes.
+            if "\\" in name or "\t" in name or "\n" in name or "\r" in name:
+                name = copy_escape(name)
+            if "\\" in details or "\t" in details or "\n" in details or "\r" in details:
+                details = copy_escape(details)
             return (
-                f"{nik}\t{no_kk}\t{copy_escape(name)}\t{sex}\t{birth}\t{area}\t"
-                f"{COPY_NULL if desil is None else desil}\t{flags}\t"
-                f"{copy_escape(join(details_of(values)))}\t{line}\n"
+                f"{nik}\t{no_kk}\t{name}\t{sex}\t{birth}\t{area}\t"
+                f"{COPY_NULL if desil is None else desil}\t{flags}\t{details}\t{line}\n"
             )
         # In the order of storage.COLUMNS.
-        return (
-            int(nik), int(no_kk), name, sex, birth, area, desil, flags,
-            join(details_of(values)), line,
-        )  # fmt: skip
+        return (int(nik), int(no_kk), name, sex, birth, area, desil, flags, details, line)
 
     return convert
 

@@ -26,7 +26,7 @@ from layan.registry.layouts import Layout, LayoutError, layout_detect
 from layan.registry.models import Rejection, Snapshot, SnapshotState, Source, period_validator
 from layan.registry.selectors import active_cache_clear
 from layan.registry.signals import snapshot_activated
-from layan.registry.tables import file_fingerprint, table_open
+from layan.registry.tables import PartMisaligned, file_fingerprint, table_open
 
 CHUNK_ROWS = pipeline.CHUNK_ROWS
 # A running import updates its heartbeat every chunk; one silent this long is dead.
@@ -208,21 +208,37 @@ def _load(snapshot, source: pipeline.Source, progress, parallel: bool | None) ->
         snapshot.table_name = storage.table_name(snapshot.pk)
         snapshot.save(update_fields=["table_name"])
         storage.table_create(snapshot.table_name)
-        size = source.path.stat().st_size
-        regencies: set[str] = set()
-        for chunk in pipeline.chunks(source, parallel=parallel):
-            _chunk_write(snapshot, chunk)
-            regencies |= chunk.regencies
-            if progress:
-                progress(
-                    Progress(snapshot.rows_read, snapshot.rows_rejected, chunk.bytes_read, size)
-                )
-            if snapshot.rows_read >= EARLY_JUDGE_ROWS:
-                _judge_rejections(snapshot)
-        return regencies
+        try:
+            return _chunks_write(snapshot, pipeline.chunks(source, parallel=parallel), progress)
+        except PartMisaligned:
+            # A stray quote misled the cutting of the file into parts: start again,
+            # reading it in one piece.
+            _restart(snapshot)
+            return _chunks_write(snapshot, pipeline.chunks_read(source), progress)
     finally:
         if collecting:
             gc.enable()
+
+
+def _restart(snapshot: Snapshot) -> None:
+    """Forget every row and rejection written so far (the snapshot is still invisible)."""
+    storage.table_create(snapshot.table_name)
+    snapshot.rejections.all().delete()
+    snapshot.rows_read = snapshot.rows_imported = snapshot.rows_rejected = 0
+    snapshot.save(update_fields=["rows_read", "rows_imported", "rows_rejected"])
+
+
+def _chunks_write(snapshot, chunks, progress) -> set[str]:
+    size = snapshot.file_size
+    regencies: set[str] = set()
+    for chunk in chunks:
+        _chunk_write(snapshot, chunk)
+        regencies |= chunk.regencies
+        if progress:
+            progress(Progress(snapshot.rows_read, snapshot.rows_rejected, chunk.bytes_read, size))
+        if snapshot.rows_read >= EARLY_JUDGE_ROWS:
+            _judge_rejections(snapshot)
+    return regencies
 
 
 def _chunk_write(snapshot, chunk: pipeline.Chunk) -> None:

@@ -1,10 +1,10 @@
 """Reading and validating an export in chunks, in this process or in child processes.
 
-Validation is the costly half of an import, so a large file is validated by
-child processes while this process writes to the database. Each child parses
-the whole file (the cheap half, in C) but validates only its share of the
-chunks (every n-th); this process takes the chunks back in file order. The
-children touch no database; bounded queues keep memory flat.
+Parsing and validation are the costly half of an import, so a large file is
+cut into parts (runs of whole rows, tables.Part) and child processes each parse
+and validate every n-th part, while this process writes to the database and
+takes the parts back in file order. The children touch no database; bounded
+queues keep memory flat.
 """
 
 import multiprocessing
@@ -14,15 +14,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from layan.registry.converting import converter_build
+from layan.registry.converting import Converter, converter_build
 from layan.registry.layouts import Layout
-from layan.registry.tables import table_open
+from layan.registry.tables import Part, PartMisaligned, Table, table_open
 
 # Files smaller than this are read in-process: a second process costs more than it saves.
 PARALLEL_FROM_BYTES = 8_000_000
 QUEUE_CHUNKS = 4
 # Rows per chunk: per transaction of the writer, per hand-over from a child.
 CHUNK_ROWS = 20_000
+# A CSV is cut into parts of at most about a chunk (a register export has ~190
+# bytes a row), so that a part makes one chunk.
+ROW_BYTES = 150
 CHILD_WAIT_SECONDS = 600
 
 
@@ -36,6 +39,8 @@ class Chunk:
     count: int = -1
     # Regency codes (4 digits) of the stored rows: the snapshot's region, without a scan.
     regencies: set[str] = field(default_factory=set)
+    # The last chunk of its part: the next chunk comes from the next part's reader.
+    part_end: bool = False
 
     def __post_init__(self) -> None:
         if self.count < 0:
@@ -54,12 +59,16 @@ class Source:
     # Produce PostgreSQL COPY text instead of tuples (formatting done by the readers).
     as_copy: bool = False
 
+    @property
+    def part_bytes(self) -> int:
+        return self.chunk_rows * ROW_BYTES
+
 
 def chunks_read(source: Source, share: int = 0, shares: int = 1) -> Iterator[Chunk]:
     """Converted rows and rejections of a file, a chunk at a time.
 
-    With `shares` > 1 only chunks number share, share + shares, … are validated
-    and yielded; the others are read past.
+    With `shares` > 1 the file is cut into parts and only parts number share,
+    share + shares, … are read; the last chunk of each part says so.
     """
     table = table_open(source.path, source.encoding)
     try:
@@ -68,31 +77,41 @@ def chunks_read(source: Source, share: int = 0, shares: int = 1) -> Iterator[Chu
             source.layout, table.headers, region=source.region, as_copy=source.as_copy,
             regencies=regencies,
         )  # fmt: skip
-        size = source.chunk_rows
-        mine = share == 0
-        rows: list = []
-        rejected: list[tuple] = []
-        count = number = 0
-        for line, values in table.rows():
-            if mine:
-                result = convert(line, values)
-                if len(result) == 4:
-                    rejected.append(result)
-                else:
-                    rows.append(result)
-            count += 1
-            if count == size:
-                if mine:
-                    yield _chunk(source, rows, rejected, table.position(), regencies)
-                    rows, rejected = [], []
-                    regencies.clear()
-                count = 0
-                number += 1
-                mine = number % shares == share
-        if mine:
-            yield _chunk(source, rows, rejected, table.size, regencies)
+        if shares == 1:
+            yield from _part_chunks(source, table, None, convert, regencies)
+            return
+        parts = table.parts(part_bytes=source.part_bytes, part_rows=source.chunk_rows)
+        for number, part in enumerate(parts):
+            if number % shares == share:
+                yield from _part_chunks(source, table, part, convert, regencies)
     finally:
         table.close()
+
+
+def _part_chunks(
+    source: Source, table: Table, part: Part | None, convert: Converter, regencies: set[str]
+) -> Iterator[Chunk]:
+    """The chunks of one part (of the whole file when None); at least one, the last marked."""
+    size = source.chunk_rows
+    rows: list = []
+    rejected: list[tuple] = []
+    count = 0
+    for line, values in table.rows(part):
+        result = convert(line, values)
+        if len(result) == 4:
+            rejected.append(result)
+        else:
+            rows.append(result)
+        count += 1
+        if count == size:
+            yield _chunk(source, rows, rejected, table.position(), regencies)
+            rows, rejected = [], []
+            regencies.clear()
+            count = 0
+    last = _chunk(source, rows, rejected, table.position(), regencies)
+    regencies.clear()
+    last.part_end = True
+    yield last
 
 
 def _chunk(source: Source, rows: list, rejected: list[tuple], position: int, regencies) -> Chunk:
@@ -112,6 +131,9 @@ def _produce(source: Source, share: int, shares: int, out: multiprocessing.Queue
         for chunk in chunks_read(source, share, shares):
             _hand_over(out, chunk, parent)
     except ParentGone:
+        return
+    except PartMisaligned as exc:  # the importer reads the file again in one piece
+        out.put(exc)
         return
     except BaseException as exc:  # anything, so the parent never waits forever
         out.put(RuntimeError(f"Pembacaan berkas gagal: {exc!r}"))
@@ -144,16 +166,12 @@ def chunks_parallel(source: Source, shares: int = 2) -> Iterator[Chunk]:
     for child in children:
         child.start()
     try:
-        # Chunk n comes from child n % shares; a child's None means it has no more.
-        finished = 0
-        turn = 0
-        while finished < shares:
-            item = _next_from(queues[turn % shares])
-            turn += 1
-            if item is None:
-                finished += 1
-                continue
+        # Part n comes from child n % shares; every child cuts the file the same way,
+        # so the first child with no part n (its None) means there is none.
+        number = 0
+        while (item := _next_from(queues[number % shares])) is not None:
             yield item
+            number += item.part_end
     finally:
         for child in children:
             if child.is_alive():

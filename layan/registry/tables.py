@@ -3,11 +3,16 @@
 CSV in any delimiter, UTF-8 (with or without BOM) or Windows-1252, quoted
 fields; XLSX through calamine. Rows are yielded one at a time with their line
 number in the file, so memory stays flat however large the file is.
+
+A file can also be read in parts (consecutive runs of whole rows), so that
+several processes each parse only their own parts of one file.
 """
 
 import codecs
 import csv
 import hashlib
+import io
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,13 +54,32 @@ def file_fingerprint(path: Path) -> Fingerprint:
     return Fingerprint(digest.hexdigest(), size, "utf-8-sig" if utf8 else "cp1252")
 
 
+@dataclass(frozen=True)
+class Part:
+    """A run of whole rows of a file: bytes start..end of a CSV, rows start..end of a sheet."""
+
+    start: int
+    end: int
+    # CSV: the line breaks before `start`, so rows keep the line numbers of the file.
+    lines_before: int = 0
+
+
+class PartMisaligned(Exception):
+    """A CSV part did not end between two rows: a stray quote misled the split."""
+
+
 class Table:
     """Headers, rows with line numbers, and how far the reading has come."""
 
     headers: list[str]
     size: int
 
-    def rows(self) -> Iterator[tuple[int, list[str]]]:
+    def parts(self, *, part_bytes: int, part_rows: int) -> Iterator[Part]:
+        """The file cut into parts of about part_bytes (CSV) or part_rows (sheet), in order."""
+        raise NotImplementedError
+
+    def rows(self, part: Part | None = None) -> Iterator[tuple[int, list[str]]]:
+        """Rows of the whole file, or of one part; parts must be asked for in file order."""
         raise NotImplementedError
 
     def position(self) -> int:
@@ -68,33 +92,136 @@ class Table:
 
 class CsvTable(Table):
     def __init__(self, path: Path, encoding: str):
+        self.path = path
+        self.encoding = encoding
         self.size = path.stat().st_size
-        # newline="" lets csv keep line breaks inside quoted fields.
-        self._text = path.open(encoding=encoding, newline="")
-        first = self._text.readline()
-        self._text.seek(0)
-        delimiter = max(DELIMITERS, key=first.count) if first else ","
-        self._reader = csv.reader(self._text, delimiter=delimiter)
-        try:
-            self.headers = [h.strip() for h in next(self._reader)]
-        except StopIteration:
-            raise LayoutError("Berkas kosong: tidak ada baris judul kolom.") from None
+        self._consumed = 0
+        with path.open(encoding=encoding, newline="") as text:
+            first = text.readline()
+            text.seek(0)
+            self.delimiter = max(DELIMITERS, key=first.count) if first else ","
+            try:
+                # newline="" lets csv keep line breaks inside quoted fields.
+                header = next(csv.reader(text, delimiter=self.delimiter))
+            except StopIteration:
+                raise LayoutError("Berkas kosong: tidak ada baris judul kolom.") from None
+        self.headers = [h.strip() for h in header]
 
-    def rows(self) -> Iterator[tuple[int, list[str]]]:
-        reader = self._reader
-        width = len(self.headers)
-        for values in reader:
-            if not values or (len(values) == 1 and not values[0].strip()):
-                continue  # blank line
-            if len(values) < width:
-                values += [""] * (width - len(values))
-            yield reader.line_num, values
+    def parts(self, *, part_bytes: int, part_rows: int) -> Iterator[Part]:
+        return csv_parts(self.path, part_bytes)
+
+    def rows(self, part: Part | None = None) -> Iterator[tuple[int, list[str]]]:
+        part = part or Part(0, self.size)
+        bounded = part.end < self.size
+        raw = _RangeReader(self.path, part.start, part.end, self, PART_END if bounded else b"")
+        text = io.TextIOWrapper(io.BufferedReader(raw, 1 << 16), self.encoding, newline="")
+        try:
+            reader = csv.reader(text, delimiter=self.delimiter)
+            if part.start == 0:
+                next(reader, None)  # the header
+            offset = part.lines_before
+            width = len(self.headers)
+            for values in reader:
+                if not values or (len(values) == 1 and not values[0].strip()):
+                    continue  # blank line
+                if len(values) < width:
+                    if values == [PART_END_TEXT]:
+                        return  # the part ended between two rows, as it should
+                    values += [""] * (width - len(values))
+                yield offset + reader.line_num, values
+            if bounded:
+                raise PartMisaligned(f"bytes {part.start}-{part.end} do not end between rows")
+        finally:
+            text.close()
 
     def position(self) -> int:
-        return self._text.buffer.tell()
+        return self._consumed
+
+
+# Appended to a part that ends before the file does: read as a row of its own only
+# when the part ends between rows; inside a quoted field it becomes field text.
+PART_END_TEXT = "\x1eLAYAN-BATAS-BAGIAN\x1e"
+PART_END = PART_END_TEXT.encode() + b"\n"
+
+
+class _RangeReader(io.RawIOBase):
+    """Bytes start..end of a file, then `tail`; counts what it has given in `table`."""
+
+    def __init__(self, path: Path, start: int, end: int, table: CsvTable, tail: bytes):
+        self._file = path.open("rb")
+        self._file.seek(start)
+        self._left = end - start
+        self._tail = tail
+        self._table = table
+        table._consumed = start
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self._left > 0:
+            data = self._file.read(min(len(buffer), self._left))
+            self._left -= len(data) if data else self._left
+            self._table._consumed += len(data)
+        else:
+            data, self._tail = self._tail[: len(buffer)], self._tail[len(buffer) :]
+        buffer[: len(data)] = data
+        return len(data)
 
     def close(self) -> None:
-        self._text.close()
+        self._file.close()
+        super().close()
+
+
+PART_BLOCK_BYTES = 1 << 20
+
+
+def csv_parts(path: Path, part_bytes: int) -> Iterator[Part]:
+    """A CSV file cut after line breaks outside quoted fields, about every part_bytes.
+
+    A line break is outside quotes when an even number of quote characters comes
+    before it, which holds for every file that quotes as RFC 4180 does. A stray
+    quote inside an unquoted field breaks that count; such a part is caught when
+    it is read (PartMisaligned) and the importer then reads the file in one piece.
+    Counting is done by bytes.count, in C, a block at a time; parts are given as
+    soon as they are found, so reading the first ones need not wait for the scan.
+    """
+    size = path.stat().st_size
+    start = lines_at_start = 0
+    quotes = lines = 0  # quote characters and line breaks before the block
+    offset = 0  # of the block in the file
+    with path.open("rb") as handle:
+        while block := handle.read(PART_BLOCK_BYTES):
+            if block.endswith(b"\r"):
+                block += handle.read(1)  # never split a CR LF between two blocks
+            while start + part_bytes < offset + len(block):
+                cut = _cut_in(block, max(start + part_bytes - offset, 0), quotes)
+                if cut is None:
+                    break
+                yield Part(start, offset + cut, lines_at_start)
+                start, lines_at_start = offset + cut, lines + _line_breaks(block, 0, cut)
+            quotes += block.count(b'"')
+            lines += _line_breaks(block, 0, len(block))
+            offset += len(block)
+    yield Part(start, size, lines_at_start)
+
+
+def _cut_in(block: bytes, start: int, quotes_before: int) -> int | None:
+    """Offset just after the first line break from `start` outside quotes, if in the block."""
+    at = block.find(b"\n", start)
+    while at >= 0:
+        if (quotes_before + block.count(b'"', 0, at)) % 2 == 0:
+            return at + 1
+        at = block.find(b"\n", at + 1)
+    return None
+
+
+def _line_breaks(data: bytes, start: int, end: int) -> int:
+    """Lines ended in data[start:end] as text mode with newline="" ends them: LF, CR LF, CR."""
+    lines = data.count(b"\n", start, end)
+    if data.find(b"\r", start, end) >= 0:  # a fast scan; most exports end lines with LF
+        lines += data.count(b"\r", start, end) - data.count(b"\r\n", start, end)
+    return lines
 
 
 class XlsxTable(Table):
@@ -111,16 +238,33 @@ class XlsxTable(Table):
             raise LayoutError(f"Berkas spreadsheet tidak dapat dibaca: {exc}") from exc
         self._iter = iter(sheet.iter_rows())
         self._done = 0
+        self._next_line = 2
         try:
             self.headers = [_cell_text(c).strip() for c in next(self._iter)]
         except StopIteration:
             raise LayoutError("Lembar kerja kosong: tidak ada baris judul kolom.") from None
         self._total_rows = max(sheet.total_height, 1)
 
-    def rows(self) -> Iterator[tuple[int, list[str]]]:
+    def parts(self, *, part_bytes: int, part_rows: int) -> Iterator[Part]:
+        # Data rows are lines 2..total; the last part runs to the end, whatever its height.
+        starts = range(2, max(self._total_rows, 2) + 1, part_rows)
+        ends = [*starts[1:], sys.maxsize]
+        return iter([Part(start, end) for start, end in zip(starts, ends, strict=True)])
+
+    def rows(self, part: Part | None = None) -> Iterator[tuple[int, list[str]]]:
+        # One pass over the sheet serves every part: rows before the part are passed
+        # over unconverted, so parts must come in file order.
+        start, end = (part.start, part.end) if part else (2, None)
         width = len(self.headers)
-        for line, cells in enumerate(self._iter, start=2):
+        while end is None or self._next_line < end:
+            cells = next(self._iter, None)
+            if cells is None:
+                return
+            line = self._next_line
+            self._next_line += 1
             self._done = line
+            if line < start:
+                continue
             values = [_cell_text(c) for c in cells]
             if not any(v.strip() for v in values):
                 continue

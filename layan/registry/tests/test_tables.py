@@ -1,0 +1,124 @@
+"""Reading a file in parts gives exactly the rows, and line numbers, of reading it whole."""
+
+import itertools
+import random
+
+import pytest
+
+from layan.registry import importing, tables
+from layan.registry.importing import registry_import
+from layan.registry.tables import PartMisaligned, table_open
+from layan.registry.tests.factories import DTKS_HEADER, people, write_dtks
+
+
+def _rows_whole(path, encoding="utf-8-sig") -> list[tuple[int, list[str]]]:
+    return list(table_open(path, encoding).rows())
+
+
+def _rows_in_parts(path, part_bytes, encoding="utf-8-sig", part_rows=7) -> list:
+    table = table_open(path, encoding)
+    parts = list(table.parts(part_bytes=part_bytes, part_rows=part_rows))
+    return [row for part in parts for row in table.rows(part)], parts
+
+
+def _awkward_people(count: int, seed: int = 5) -> list:
+    """People whose addresses hold quotes, delimiters and line breaks of every kind."""
+    rng = random.Random(seed)
+    rows = people(count)
+    pieces = ['JL. "MAWAR"', "RT 1,\nRW 2", "BLOK A\r\nNO 3", '""', "GG. ;|\t", "\n\n", "BIASA"]
+    for row in rows:
+        row.extra = {"alamat": "".join(rng.choices(pieces, k=rng.randint(1, 4)))}
+    return rows
+
+
+@pytest.mark.parametrize("part_bytes", [1, 97, 500, 4096])
+def test_parts_of_a_csv_hold_its_rows_once_with_their_line_numbers(tmp_path, part_bytes):
+    path = write_dtks(tmp_path / "a.csv", _awkward_people(120))
+    whole = _rows_whole(path)
+    in_parts, parts = _rows_in_parts(path, part_bytes)
+    assert in_parts == whole
+    assert len(whole) == 120
+    assert whole[-1][0] > 121  # line breaks inside quoted fields count as lines
+    if part_bytes < 4096:
+        assert len(parts) > 5
+    # Parts tile the file: each starts where the previous one ended.
+    assert parts[0].start == 0 and parts[-1].end == path.stat().st_size
+    assert all(a.end == b.start for a, b in itertools.pairwise(parts))
+
+
+def test_parts_of_a_crlf_windows_1252_file(tmp_path):
+    rows = _awkward_people(60, seed=9)
+    for row in rows:
+        row.nama = "SITI ÁÉ"
+    path = tmp_path / "w.csv"
+    text = write_dtks(tmp_path / "u.csv", rows).read_text(encoding="utf-8")
+    path.write_bytes(text.replace(",", ";").encode("cp1252"))
+    in_parts, parts = _rows_in_parts(path, 150, encoding="cp1252")
+    assert len(parts) > 5
+    assert in_parts == _rows_whole(path, "cp1252")
+    assert in_parts[0][1][DTKS_HEADER.index("nama")] == "SITI ÁÉ"
+
+
+def _stray_quote_file(tmp_path):
+    """A quote inside an unquoted field, then a field with line breaks: parity misleads."""
+    rows = people(40)
+    rows[2].extra = {"alamat": "JL. 5~ BESAR"}
+    for row in rows[3:]:
+        row.extra = {"alamat": "BLOK C,\nNO 9\nDEKAT PASAR"}
+    path = write_dtks(tmp_path / "stray.csv", rows)
+    # Python's csv would quote it; other programs write such a quote as it is.
+    path.write_bytes(path.read_bytes().replace(b"5~ BESAR", b'5" BESAR'))
+    return path
+
+
+def test_a_part_cut_inside_a_quoted_field_is_caught(tmp_path):
+    path = _stray_quote_file(tmp_path)
+    assert b'5" BESAR' in path.read_bytes()
+    table = table_open(path, "utf-8-sig")
+    with pytest.raises(PartMisaligned):
+        for part in table.parts(part_bytes=300, part_rows=7):
+            list(table.rows(part))
+
+
+def test_a_misleading_stray_quote_still_imports_every_row(db, tmp_path, monkeypatch):
+    restarts = []
+    restart = importing._restart
+    monkeypatch.setattr(importing, "_restart", lambda s: restarts.append(s.pk) or restart(s))
+    path = _stray_quote_file(tmp_path)
+    serial = registry_import(path=path, source="dtks", period="2026-06", parallel=False)
+    copy = tmp_path / "copy.csv"
+    copy.write_bytes(path.read_bytes() + b"\n")
+    parallel = registry_import(
+        path=copy, source="dtks", period="2026-09", parallel=True, chunk_rows=2
+    )
+    assert parallel.rows_imported == serial.rows_imported == 40
+    assert parallel.rows_rejected == serial.rows_rejected == 0
+    assert restarts == [parallel.pk]  # read in parts first, then again in one piece
+
+
+def test_csv_parts_never_cut_between_cr_and_lf(tmp_path, monkeypatch):
+    monkeypatch.setattr(tables, "PART_BLOCK_BYTES", 64)
+    path = tmp_path / "crlf.csv"
+    text = write_dtks(tmp_path / "u.csv", _awkward_people(30, seed=3)).read_bytes()
+    path.write_bytes(text)
+    for part_bytes in (1, 50, 333):
+        in_parts, _ = _rows_in_parts(path, part_bytes)
+        assert in_parts == _rows_whole(path)
+
+
+def test_parts_of_a_sheet_hold_its_rows_once(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "dtks.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet()
+    sheet.write_row(0, 0, DTKS_HEADER)
+    for index, row in enumerate(people(50), start=1):
+        sheet.write_row(index + (index > 20), 0, row.values(index))  # a blank row 22
+    workbook.close()
+    table = table_open(path, "")
+    parts = list(table.parts(part_bytes=0, part_rows=7))
+    assert len(parts) == 8
+    rows = [row for part in parts for row in table.rows(part)]
+    assert rows == _rows_whole(path, "")
+    assert [line for line, _ in rows] == [*range(2, 22), *range(23, 53)]
