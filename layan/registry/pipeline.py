@@ -169,7 +169,7 @@ def chunks_parallel(source: Source, shares: int = 2) -> Iterator[Chunk]:
         # Part n comes from child n % shares; every child cuts the file the same way,
         # so the first child with no part n (its None) means there is none.
         number = 0
-        while (item := _next_from(queues[number % shares])) is not None:
+        while (item := _next_from(queues[number % shares], children[number % shares])) is not None:
             yield item
             number += item.part_end
     finally:
@@ -181,11 +181,21 @@ def chunks_parallel(source: Source, shares: int = 2) -> Iterator[Chunk]:
             out.close()
 
 
-def _next_from(out: multiprocessing.Queue) -> Chunk | None:
-    try:
-        item = out.get(timeout=CHILD_WAIT_SECONDS)
-    except queue.Empty:
-        raise RuntimeError("Proses pembaca berkas tidak menjawab.") from None
+def _next_from(out: multiprocessing.Queue, child) -> Chunk | None:
+    """The child's next item; a child that died (killed, out of memory) fails the import at once."""
+    waited = 0
+    while True:
+        try:
+            item = out.get(timeout=1)
+            break
+        except queue.Empty:
+            waited += 1
+            if not child.is_alive():
+                raise RuntimeError(
+                    f"Proses pembaca berkas berhenti tiba-tiba (kode keluar {child.exitcode})."
+                ) from None
+            if waited >= CHILD_WAIT_SECONDS:
+                raise RuntimeError("Proses pembaca berkas tidak menjawab.") from None
     if isinstance(item, Exception):
         raise item
     return item

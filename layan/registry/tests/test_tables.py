@@ -122,3 +122,25 @@ def test_parts_of_a_sheet_hold_its_rows_once(tmp_path):
     rows = [row for part in parts for row in table.rows(part)]
     assert rows == _rows_whole(path, "")
     assert [line for line, _ in rows] == [*range(2, 22), *range(23, 53)]
+
+
+def test_a_reader_child_that_dies_fails_the_import_at_once(tmp_path):
+    import multiprocessing
+    import os
+    import signal
+    import time
+
+    from layan.registry import pipeline
+    from layan.registry.layouts import DTKS
+
+    path = write_dtks(tmp_path / "a.csv", people(300))
+    source = pipeline.Source(path, "utf-8-sig", DTKS, "", chunk_rows=10)
+    chunks = pipeline.chunks_parallel(source, shares=2)
+    assert next(chunks).count > 0
+    for child in multiprocessing.active_children():
+        os.kill(child.pid, signal.SIGKILL)
+    start = time.monotonic()
+    with pytest.raises(RuntimeError, match="berhenti tiba-tiba"):
+        for _ in chunks:
+            pass
+    assert time.monotonic() - start < pipeline.CHILD_WAIT_SECONDS / 10
