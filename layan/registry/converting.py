@@ -47,33 +47,30 @@ def _date_read(text: str, fmt: str) -> date | None:
         return None
 
 
-def _date_parser(formats: tuple[str, ...]) -> Callable[[str], str | None]:
-    """ISO text of a birth date, or None when it is not a real, past date.
+class _BirthDates(dict):
+    """Raw birth-date cell -> ISO text, or None when it is not a real, past date.
 
-    Cached: the parser's `cache` maps each raw cell seen to its answer.
+    A dict that works out a cell the first time it is asked for it: a file holds
+    tens of thousands of distinct dates, so most rows are one lookup in C.
     """
-    cache: dict[str, str | None] = {}
-    today = date.today()
 
-    def parse(raw: str) -> str | None:
-        try:
-            return cache[raw]
-        except KeyError:
-            pass
+    def __init__(self, formats: tuple[str, ...]):
+        super().__init__()
+        self.formats = formats
+        self.today = date.today()
+
+    def __missing__(self, raw: str) -> str | None:
         value = None
         text = raw.strip()
-        for fmt in formats:
+        for fmt in self.formats:
             parsed = _date_read(text, fmt)
             if parsed is None:
                 continue
-            if EARLIEST_BIRTH <= parsed <= today:
+            if EARLIEST_BIRTH <= parsed <= self.today:
                 value = parsed.isoformat()
             break
-        cache[raw] = value
+        self[raw] = value
         return value
-
-    parse.cache = cache
-    return parse
 
 
 def _digits(raw: str) -> str:
@@ -116,7 +113,7 @@ def converter_build(
     details_of = itemgetter(*detail_at)
     join = DETAIL_SEP.join
     sex_words, flag_words = layout.sex, layout.flags
-    parse_date = _date_parser(layout.date_formats)
+    birth_dates = _BirthDates(layout.date_formats)
     region_prefix = region.replace(".", "")
 
     # Exports write the same few words for sex and flags; looking the raw cell up
@@ -131,12 +128,11 @@ def converter_build(
         return (line, header[field], value, reason)
 
     # Per-file memos of the hot loop: the rows of one household follow each other
-    # (same No KK, same village), and a file writes few distinct sex, birth-date and
-    # desil cells; each is checked once, then looked up.
+    # (same No KK, same village), and a file writes few distinct sex and desil
+    # cells; each is checked once, then looked up (birth dates: _BirthDates).
     kk_ok = ""
     area_seen: str | None = None  # a village code already checked
     sex_known: dict[str, str] = {}  # sex cell + the NIK's day-tens digit -> "L"/"P"
-    dates = parse_date.cache
     desil_known: dict[str, int | None] = {"": None}
 
     def convert(line: int, values: list[str]) -> tuple | str | Rejected:
@@ -162,7 +158,7 @@ def converter_build(
                 return reject(line, "sex", raw_sex, _sex_reason(sex))
             sex_known[raw_sex + nik[6]] = sex
         raw_birth = values[i_birth]
-        birth = dates.get(raw_birth) or parse_date(raw_birth)
+        birth = birth_dates[raw_birth]
         if birth is None:
             reason = "tanggal lahir tidak mungkin" if raw_birth.strip() else "kolom wajib kosong"
             return reject(line, "birth_date", raw_birth, reason)
@@ -175,8 +171,6 @@ def converter_build(
                 return reject(line, "regency_code", values[i_regency], "kode wilayah tidak sah")
             if region_prefix and not area.startswith(region_prefix):
                 return reject(line, "regency_code", area[:4], f"di luar wilayah {region}")
-            if regency_add is not None:
-                regency_add(area[:4])
             if i_village is not None and area == values[i_village]:
                 area_seen = area
         desil = None
@@ -206,6 +200,8 @@ def converter_build(
                     flags |= bit
             flags_known[raw_flags] = flags
         values.append("")
+        if regency_add is not None:  # a stored row's regency, not a rejected one's
+            regency_add(area[:4])
         details = join(details_of(values))
         if as_copy:
             # In the order of storage.COLUMNS; nik, no_kk, birth and area are digits

@@ -95,7 +95,7 @@ class CsvTable(Table):
         self.path = path
         self.encoding = encoding
         self.size = path.stat().st_size
-        self._consumed = 0
+        self._range: _RangeReader | None = None
         with path.open(encoding=encoding, newline="") as text:
             first = text.readline()
             text.seek(0)
@@ -113,8 +113,8 @@ class CsvTable(Table):
     def rows(self, part: Part | None = None) -> Iterator[tuple[int, list[str]]]:
         part = part or Part(0, self.size)
         bounded = part.end < self.size
-        raw = _RangeReader(self.path, part.start, part.end, self, PART_END if bounded else b"")
-        text = io.TextIOWrapper(io.BufferedReader(raw, 1 << 16), self.encoding, newline="")
+        self._range = _RangeReader(self.path, part.start, part.end, PART_END if bounded else b"")
+        text = io.TextIOWrapper(io.BufferedReader(self._range, 1 << 16), self.encoding, newline="")
         try:
             reader = csv.reader(text, delimiter=self.delimiter)
             if part.start == 0:
@@ -135,7 +135,7 @@ class CsvTable(Table):
             text.close()
 
     def position(self) -> int:
-        return self._consumed
+        return self._range.position if self._range else 0
 
 
 # Appended to a part that ends before the file does: read as a row of its own only
@@ -145,15 +145,14 @@ PART_END = PART_END_TEXT.encode() + b"\n"
 
 
 class _RangeReader(io.RawIOBase):
-    """Bytes start..end of a file, then `tail`; counts what it has given in `table`."""
+    """Bytes start..end of a file, then `tail`; `position` is how far it has read."""
 
-    def __init__(self, path: Path, start: int, end: int, table: CsvTable, tail: bytes):
+    def __init__(self, path: Path, start: int, end: int, tail: bytes):
         self._file = path.open("rb")
         self._file.seek(start)
         self._left = end - start
         self._tail = tail
-        self._table = table
-        table._consumed = start
+        self.position = start
 
     def readable(self) -> bool:
         return True
@@ -162,7 +161,7 @@ class _RangeReader(io.RawIOBase):
         if self._left > 0:
             data = self._file.read(min(len(buffer), self._left))
             self._left -= len(data) if data else self._left
-            self._table._consumed += len(data)
+            self.position += len(data)
         else:
             data, self._tail = self._tail[: len(buffer)], self._tail[len(buffer) :]
         buffer[: len(data)] = data
@@ -249,7 +248,7 @@ class XlsxTable(Table):
         # Data rows are lines 2..total; the last part runs to the end, whatever its height.
         starts = range(2, max(self._total_rows, 2) + 1, part_rows)
         ends = [*starts[1:], sys.maxsize]
-        return iter([Part(start, end) for start, end in zip(starts, ends, strict=True)])
+        return (Part(start, end) for start, end in zip(starts, ends, strict=True))
 
     def rows(self, part: Part | None = None) -> Iterator[tuple[int, list[str]]]:
         # One pass over the sheet serves every part: rows before the part are passed

@@ -85,6 +85,14 @@ def test_region_is_that_of_the_rows_kept(db, tmp_path):
     assert wider.region_code == "73"
 
 
+def test_a_rejected_row_does_not_widen_the_region(db, tmp_path):
+    # Its region code is valid; the row is rejected for a later column, its desil.
+    rows = [*people(25), person(902, kode_kabupaten="7371", desil="12")]
+    snapshot = _import(write_dtks(tmp_path / "a.csv", rows))
+    assert _rejections(snapshot) == [(27, "desil", "desil harus angka 1 sampai 10")]
+    assert snapshot.region_code == "73.08"
+
+
 def test_rows_outside_the_expected_region_are_rejected(db, tmp_path):
     rows = [*people(25), person(901, kode_kabupaten="5271", nik=make_nik("5271", serial=901))]
     snapshot = _import(write_dtks(tmp_path / "a.csv", rows), region="73.08")

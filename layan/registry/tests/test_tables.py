@@ -15,7 +15,7 @@ def _rows_whole(path, encoding="utf-8-sig") -> list[tuple[int, list[str]]]:
     return list(table_open(path, encoding).rows())
 
 
-def _rows_in_parts(path, part_bytes, encoding="utf-8-sig", part_rows=7) -> list:
+def _rows_in_parts(path, part_bytes, encoding="utf-8-sig", part_rows=7) -> tuple[list, list]:
     table = table_open(path, encoding)
     parts = list(table.parts(part_bytes=part_bytes, part_rows=part_rows))
     return [row for part in parts for row in table.rows(part)], parts
