@@ -3,16 +3,16 @@
 import hashlib
 import secrets
 import time
-from datetime import UTC, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
-from ninja.security import HttpBearer
+from ninja.security.http import HttpAuthBase
 
+from layan.core.db import rows_prepared
 from layan.core.models import ApiToken, User
 
 # Recording every use would turn each API read into a write; a minute is precise enough.
@@ -54,6 +54,15 @@ def _user_by_id(user_id: int) -> User | None:
     return user
 
 
+# Both parameters get their types from the columns they are compared with.
+_TOKEN_SQL = (
+    "SELECT t.id, t.last_used_at IS NULL OR t.last_used_at <= %(stale)s, "
+    "u.id, u.is_active, u.is_demo "
+    f"FROM {ApiToken._meta.db_table} t JOIN {User._meta.db_table} u ON u.id = t.user_id "
+    "WHERE t.key_hash = %(hash)s"
+)
+
+
 def token_user(key: str) -> User | None:
     """The user a presented token belongs to, or None if unknown or not allowed to sign in."""
     if not key or len(key) > MAX_TOKEN_LENGTH:
@@ -61,41 +70,39 @@ def token_user(key: str) -> User | None:
     # Looking up the hash, never the token itself, keeps the comparison free of
     # timing that depends on how much of a guessed token is right. One indexed read
     # per request, without the ORM's query building.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT t.id, t.last_used_at, u.id, u.is_active, u.is_demo "
-            f"FROM {ApiToken._meta.db_table} t JOIN {User._meta.db_table} u ON u.id = t.user_id "
-            "WHERE t.key_hash = %s",
-            [_hash(key)],
-        )
-        row = cursor.fetchone()
+    now = timezone.now()
+    stale = connection.ops.adapt_datetimefield_value(now - LAST_USED_PRECISION)
+    rows = rows_prepared(_TOKEN_SQL, {"stale": stale, "hash": _hash(key)})
+    row = rows[0] if rows else None
     if row is None:
         return None
-    token_id, last_used_at, user_id, is_active, is_demo = row
+    token_id, touch_due, user_id, is_active, is_demo = row
     if not is_active or (is_demo and not settings.DEMO_MODE):
         return None  # the rules of LayanBackend.user_can_authenticate, read fresh
     user = _user_by_id(user_id)
     if user is None:
         return None
-    _touch(token_id, last_used_at)
-    return user
-
-
-def _touch(token_id: int, last_used_at) -> None:
-    now = timezone.now()
-    if isinstance(last_used_at, str):  # SQLite hands back text from a raw query
-        last_used_at = parse_datetime(last_used_at)
-    if last_used_at is not None and timezone.is_naive(last_used_at):
-        last_used_at = timezone.make_aware(last_used_at, UTC)
-    if last_used_at is None or now - last_used_at >= LAST_USED_PRECISION:
+    if touch_due:
         # Conditional, so concurrent requests with one token write once between them.
         ApiToken.objects.filter(pk=token_id).filter(
             Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - LAST_USED_PRECISION)
         ).update(last_used_at=now)
+    return user
 
 
-class ApiBearer(HttpBearer):
+def bearer_user(request: HttpRequest) -> User | None:
+    """The user of the request's `Authorization: Bearer <token>` header, or None."""
+    # Read from META: request.headers would build a dict of every header to give one.
+    scheme, _, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return token_user(token.strip())
+
+
+class ApiBearer(HttpAuthBase):
     """`Authorization: Bearer <token>` for ninja; request.auth becomes the user."""
 
-    def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        return token_user(token.strip())
+    openapi_scheme = "bearer"
+
+    def __call__(self, request: HttpRequest) -> User | None:
+        return bearer_user(request)

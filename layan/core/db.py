@@ -35,3 +35,31 @@ def sqlite_writer() -> Iterator[None]:
         yield
     finally:
         fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def rows_prepared(sql: str, params: dict) -> list[tuple]:
+    """The rows of a statement run on every request, prepared once per connection.
+
+    On PostgreSQL, planning such a small statement costs the server more than
+    running it (a token read: 363 µs planned each time, 135 µs prepared, on the
+    project's machine). Django's cursors bind parameters on the client and cannot
+    prepare, so this goes to the driver's connection, inside Django's transaction
+    state and error mapping (it is not in Django's query log). SQLite caches its
+    compiled statements by itself; there it is an ordinary cursor.
+    """
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    import psycopg  # PostgreSQL only
+
+    connection.ensure_connection()
+    driver = connection.connection
+    if driver.prepare_threshold is None:
+        # Django turns the driver's preparing off (for transaction-pooling proxies,
+        # which Layan is not set up behind). A threshold nothing reaches prepares
+        # only what asks with prepare=True: Django's own cursors never prepare.
+        driver.prepare_threshold = 2**31 - 1
+    with connection.wrap_database_errors, psycopg.Cursor(driver) as cursor:
+        cursor.execute(sql, params, prepare=True)
+        return cursor.fetchall()

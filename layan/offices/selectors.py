@@ -3,11 +3,11 @@
 import time
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from layan.core.db import rows_prepared
 from layan.offices.models import Membership, Office, Role
 
 
@@ -71,10 +71,9 @@ def office_cached(pk: int) -> Office:
 
 def office_ids_of(user) -> list[int]:
     """Ids of the offices where the user holds an active role (one indexed read)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT DISTINCT office_id FROM {Membership._meta.db_table} "
-            "WHERE user_id = %s AND is_active ORDER BY office_id",
-            [user.pk],
-        )
-        return [row[0] for row in cursor.fetchall()]
+    rows = rows_prepared(
+        f"SELECT DISTINCT office_id FROM {Membership._meta.db_table} "
+        "WHERE user_id = %(user)s AND is_active ORDER BY office_id",
+        {"user": user.pk},
+    )
+    return [row[0] for row in rows]

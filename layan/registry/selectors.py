@@ -3,6 +3,7 @@
 import time
 from dataclasses import dataclass
 from datetime import date
+from itertools import zip_longest
 
 from django.db.models import Q, QuerySet
 
@@ -59,27 +60,25 @@ class Person:
 
 
 def person_from_row(row: tuple) -> Person:
-    values = dict(zip(storage.COLUMNS, row, strict=True))
-    details = dict(
-        zip(storage.DETAIL_FIELDS, values["details"].split(storage.DETAIL_SEP), strict=False)
-    )
-    flags = values["flags"] or 0
-    birth = values["birth_date"]
-    if isinstance(birth, str):
-        birth = date.fromisoformat(birth)
+    # Unpacked by position (storage.COLUMNS): this runs for every member of every
+    # household a lookup answers with.
+    nik, no_kk, name, sex, birth, area_code, desil, flags, details, line = row
+    wanted = len(storage.DETAIL_FIELDS)  # the file's extra columns follow them
+    detail_values = [part.strip() for part in details.split(storage.DETAIL_SEP, wanted)[:wanted]]
+    flags = flags or 0
     return Person(
-        nik=f"{values['nik']:016d}",
-        no_kk=f"{values['no_kk']:016d}",
-        name=values["name"],
-        sex=values["sex"],
-        birth_date=birth,
-        area_code=values["area_code"],
-        desil=values["desil"],
+        nik=f"{nik:016d}",
+        no_kk=f"{no_kk:016d}",
+        name=name,
+        sex=sex,
+        birth_date=date.fromisoformat(birth) if isinstance(birth, str) else birth,
+        area_code=area_code,
+        desil=desil,
         pkh=bool(flags & storage.FLAG_BITS["pkh"]),
         bpnt=bool(flags & storage.FLAG_BITS["bpnt"]),
         pbi=bool(flags & storage.FLAG_BITS["pbi"]),
-        line=values["line"],
-        **{name: details.get(name, "").strip() for name in storage.DETAIL_FIELDS},
+        line=line,
+        **dict(zip_longest(storage.DETAIL_FIELDS, detail_values, fillvalue="")),
     )
 
 

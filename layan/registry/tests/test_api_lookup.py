@@ -196,7 +196,54 @@ def test_an_unknown_office_is_404_too(client, officer, snapshot):
 def test_an_anonymous_visitor_is_401(client, snapshot):
     response = _ask(client, None, nik=HEAD)
     assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Bearer"
+    assert response.json()["detail"].startswith("Token tidak ada")
     assert not LookupLog.objects.exists()
+
+
+@pytest.mark.parametrize("authorization", ["Basic YW5pOnNhbmRp", "Bearer", "Bearer nope", "x"])
+def test_a_wrong_authorization_header_is_401(client, officer, snapshot, authorization):
+    response = client.post(
+        URL, {"nik": HEAD}, content_type="application/json", headers={"Authorization": authorization}
+    )
+    assert response.status_code == 401
+    assert not LookupLog.objects.exists()
+
+
+def _send(client, user, raw: str):
+    headers = {"Authorization": f"Bearer {token_issue(user=user)}"}
+    return client.post(URL, raw, content_type="application/json", headers=headers)
+
+
+def test_a_body_that_is_not_json_is_400_in_the_one_error_shape(client, officer, snapshot):
+    response = _send(client, officer, '{"nik": ')
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "Isi permintaan tidak dapat dibaca; kirim JSON yang sah.",
+        "errors": [],
+    }
+    assert not LookupLog.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("raw", "error"),
+    [
+        ("[1, 2]", {"field": None, "reason": "harus berupa objek JSON"}),
+        ('{"nik": 7308011209630001}', {"field": "nik", "reason": "harus berupa teks"}),
+        ('{"nik": "%s", "case": "%s"}' % (HEAD, "x" * 41),
+         {"field": "case", "reason": "paling banyak 40 karakter"}),
+    ],
+)  # fmt: skip
+def test_a_body_of_the_wrong_shape_is_422_naming_the_field(client, officer, snapshot, raw, error):
+    response = _send(client, officer, raw)
+    assert response.status_code == 422
+    assert response.json() == {"detail": "Isian permintaan tidak sah.", "errors": [error]}
+    assert not LookupLog.objects.exists()
+
+
+def test_only_post_is_answered(client, officer, snapshot):
+    headers = {"Authorization": f"Bearer {token_issue(user=officer)}"}
+    assert client.get(URL, headers=headers).status_code == 405
 
 
 def test_staff_of_several_offices_must_name_one(client, make_user, snapshot):
@@ -249,4 +296,8 @@ def test_the_answer_is_exactly_the_documented_schema(client, officer, snapshot, 
     assert operation["responses"]["200"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/LookupOut"
     }
-    assert "requestBody" in operation
+    body = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert set(body["properties"]) == {"nik", "no_kk", "office", "case"}
+    assert body["additionalProperties"] is False
+    assert operation["security"] == [{"ApiBearer": []}]
+    assert "ApiBearer" in schema["components"]["securitySchemes"]
