@@ -34,6 +34,7 @@ class LoadSettings:
     seconds: int = 10
     warmup_seconds: int = 2
     workers: int = 2
+    rounds: int = 3
 
 
 def free_port() -> int:
@@ -152,26 +153,39 @@ def measure(port: int, bodies: Path, token: str, load: LoadSettings, wrk: str | 
 
 
 def api_compare(layan_env: dict, bodies: Path, token: str, load: LoadSettings, logs: Path):
-    """Layan's lookup API and the bare view, each served and loaded the same way."""
+    """Layan's lookup API and the bare view, each served and loaded the same way.
+
+    Both servers run side by side (the one not under load idles) and are loaded in
+    turn, load.rounds times each: a neighbour's burst on a shared machine then
+    lands on both, and the round of median requests/s of each is reported.
+    """
     wrk = wrk_find()
     sample = bodies.read_text().splitlines()
+    bare_env = {**layan_env}
     with gunicorn_serving(
         "layan.wsgi:application", layan_env, load.workers, logs / "gunicorn-layan.log"
-    ) as port:
-        layan_probe = probe(port, sample, token)
+    ) as layan_port:
+        layan_probe = probe(layan_port, sample, token)
         if set(layan_probe["statuses"]) != {200}:
             raise RuntimeError(f"Layan's lookup API answered {layan_probe['statuses']}")
-        layan = measure(port, bodies, token, load, wrk)
-    bare_env = {**layan_env, "BENCH_BARE_BYTES": str(layan_probe["mean_bytes"])}
-    with gunicorn_serving(
-        "bench.bare_wsgi:application", bare_env, load.workers, logs / "gunicorn-bare.log"
-    ) as port:
-        bare_probe = probe(port, sample, "")
-        bare = measure(port, bodies, "", load, wrk)
+        bare_env["BENCH_BARE_BYTES"] = str(layan_probe["mean_bytes"])
+        with gunicorn_serving(
+            "bench.bare_wsgi:application", bare_env, load.workers, logs / "gunicorn-bare.log"
+        ) as bare_port:
+            bare_probe = probe(bare_port, sample, "")
+            rounds: dict[str, list[dict]] = {"layan": [], "bare": []}
+            for _ in range(load.rounds):
+                rounds["layan"].append(measure(layan_port, bodies, token, load, wrk))
+                rounds["bare"].append(measure(bare_port, bodies, "", load, wrk))
+    layan, bare = _median_round(rounds["layan"]), _median_round(rounds["bare"])
     return {
-        "layan": {**layan, "probe": layan_probe},
-        "bare": {**bare, "probe": bare_probe},
+        "layan": {**layan, "probe": layan_probe, "rounds_rps": [r["rps"] for r in rounds["layan"]]},
+        "bare": {**bare, "probe": bare_probe, "rounds_rps": [r["rps"] for r in rounds["bare"]]},
         "ratio": layan["rps"] / bare["rps"] if bare["rps"] else 0.0,
         "tool": "wrk" if wrk else "bench/load.py",
         "settings": load.__dict__,
     }
+
+
+def _median_round(rounds: list[dict]) -> dict:
+    return sorted(rounds, key=lambda r: r["rps"])[len(rounds) // 2]

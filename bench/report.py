@@ -182,6 +182,7 @@ def _lookup_section(results: dict) -> str:
 API_DATABASES = (("SQLite", "api"), ("PostgreSQL", "api_pg"))
 API_COLUMNS = [
     "server", "requests/s", "p50 ms", "p99 ms", "requests", "non-2xx / errors", "answer bytes",
+    "requests/s of each round",
 ]  # fmt: skip
 
 
@@ -201,6 +202,7 @@ def _api_rows(api: dict) -> list[list[str]]:
                 f"{figures['requests']:,}",
                 f"{figures.get('non_2xx', 0)} / {figures.get('errors', 0)}",
                 f"{figures['probe']['mean_bytes']:,}",
+                " / ".join(f"{rps:,.0f}" for rps in figures.get("rounds_rps", [])),
             ]
         )
     return lines
@@ -212,8 +214,11 @@ def _api_section(results: dict) -> str:
     parts = [
         "## Lookup API under load",
         "",
-        f"Both served by `python -m gunicorn APP --workers {load['workers']}` on loopback;",
-        f"load by {api['tool']}: {load['connections']} connections, {load['threads']} "
+        f"Both served by `python -m gunicorn APP --workers {load['workers']}` on loopback,",
+        "side by side, and loaded in turn (Layan, bare, Layan, …), "
+        f"{load.get('rounds', 1)} rounds each; the",
+        "table gives each one's median round, the ratio is of those medians. Load by",
+        f"{api['tool']}: {load['connections']} connections, {load['threads']} "
         f"threads, {load['seconds']} s after a {load['warmup_seconds']} s warm-up, JSON bodies",
         "cycling over sampled NIKs (20% absent), Layan with a bearer token, on the",
         "database of the import above (SQLite, then PostgreSQL). The bare view",

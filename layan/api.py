@@ -62,6 +62,7 @@ REASONS = {
     "bool_type": "harus true atau false",
     "json_invalid": "isi permintaan bukan JSON yang sah",
     "model_attributes_type": "harus berupa objek JSON",
+    "model_type": "harus berupa objek JSON",
     "dict_type": "harus berupa objek JSON",
     "list_type": "harus berupa daftar",
     "extra_forbidden": "isian tidak dikenal",

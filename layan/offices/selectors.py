@@ -50,13 +50,19 @@ def office_for_staff(user, slug: str, *, roles: set[str] | None = None) -> Offic
 
 
 # Offices change rarely and an API lookup needs one per request: the object is kept
-# per process for OFFICE_CACHE_SECONDS. Who works where is always read fresh.
+# per process for OFFICE_CACHE_SECONDS.
 OFFICE_CACHE_SECONDS = 60.0
 _offices: dict[int, tuple[float, Office]] = {}
+# Which offices a user works at, kept OFFICE_IDS_CACHE_SECONDS for the API's choice of
+# office only: whether they are staff of the office chosen is read fresh by every
+# lookup itself, so a role taken away ends access at once.
+OFFICE_IDS_CACHE_SECONDS = 10.0
+_office_ids: dict[int, tuple[float, list[int]]] = {}
 
 
 def office_cache_clear() -> None:
     _offices.clear()
+    _office_ids.clear()
 
 
 def office_cached(pk: int) -> Office:
@@ -77,3 +83,14 @@ def office_ids_of(user) -> list[int]:
         {"user": user.pk},
     )
     return [row[0] for row in rows]
+
+
+def office_ids_cached(user) -> list[int]:
+    """office_ids_of, as read at most OFFICE_IDS_CACHE_SECONDS ago in this process."""
+    now = time.monotonic()
+    cached = _office_ids.get(user.pk)
+    if cached and now - cached[0] < OFFICE_IDS_CACHE_SECONDS:
+        return cached[1]
+    ids = office_ids_of(user)
+    _office_ids[user.pk] = (now, ids)
+    return ids

@@ -5,7 +5,7 @@ from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Router, Schema
+from ninja import Router
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic import ValidationError as PydanticValidationError
@@ -14,15 +14,18 @@ from pydantic_core import PydanticCustomError, to_json
 from layan.core.api_auth import bearer_user
 from layan.core.nik import kk_problem, nik_problem
 from layan.offices.models import Office
-from layan.offices.selectors import office_cached, office_ids_of
+from layan.offices.selectors import office_cached, office_ids_cached
 from layan.registry.selectors import Person
 from layan.registry.services import LookupResult, registry_lookup
 
 router = Router()
 
 
-class LookupIn(Schema):
+class LookupIn(BaseModel):
     """One lookup: a NIK or a No KK, at an office, optionally for a case."""
+
+    # A plain pydantic model: the operation parses the body itself, and ninja's
+    # Schema adds a wrapping validator for reading Django objects it does not need.
 
     model_config = ConfigDict(extra="forbid")
 
@@ -112,7 +115,7 @@ def _lookup_office(user, slug: str) -> Office:
     Whether the user is staff there is checked again, from the database, by
     registry_lookup itself; this only picks which office the question is for.
     """
-    offices = [office_cached(pk) for pk in office_ids_of(user)]
+    offices = [office_cached(pk) for pk in office_ids_cached(user)]
     if slug:
         for office in offices:
             if office.slug == slug:

@@ -113,20 +113,29 @@ def _log_for_staff(result: LookupResult, *, user, case_ref: str, channel: str) -
     One INSERT … SELECT, committed on its own (autocommit): the staff check and the
     log row in one statement, so a lookup costs one statement less.
     """
-    values = [
-        result.office.pk, user.pk, result.nik, result.no_kk,
-        result.snapshot.pk if result.snapshot else None, result.found, case_ref[:40],
-        channel, connection.ops.adapt_datetimefield_value(timezone.now()),
-    ]  # fmt: skip
-    marks = ", ".join(["%s"] * len(values))
-    with sqlite_writer(), connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {LookupLog._meta.db_table} ({', '.join(_LOG_COLUMNS)}) "
-            f"SELECT {marks} WHERE EXISTS (SELECT 1 FROM {Membership._meta.db_table} "
-            "WHERE user_id = %s AND office_id = %s AND is_active)",
-            [*values, user.pk, result.office.pk],
-        )
-        return cursor.rowcount == 1
+    params = {
+        "office": result.office.pk,
+        "user": user.pk,
+        "nik": result.nik,
+        "no_kk": result.no_kk,
+        "snapshot": result.snapshot.pk if result.snapshot else None,
+        "found": result.found,
+        "case_ref": case_ref[:40],
+        "channel": channel,
+        "at": connection.ops.adapt_datetimefield_value(timezone.now()),
+    }
+    with sqlite_writer():
+        logged = rows_prepared(_LOG_FOR_STAFF_SQL, params)
+    return bool(logged)
+
+
+_LOG_FOR_STAFF_SQL = (
+    f"INSERT INTO {LookupLog._meta.db_table} ({', '.join(_LOG_COLUMNS)}) "
+    "SELECT %(office)s, %(user)s, %(nik)s, %(no_kk)s, %(snapshot)s, %(found)s, %(case_ref)s, "
+    "%(channel)s, %(at)s "
+    f"WHERE EXISTS (SELECT 1 FROM {Membership._meta.db_table} "
+    "WHERE user_id = %(user)s AND office_id = %(office)s AND is_active) RETURNING id"
+)
 
 
 @functools.lru_cache(maxsize=32)

@@ -8,10 +8,13 @@ The model of a row is the tuple below, not a Django model: a million rows
 never pass through the ORM.
 """
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+
+from layan.core.db import rows_prepared
 
 # Stored columns, in order. Only what a lookup, the region scope or a diff reads
 # gets a column of its own; region codes are one `area_code` (the most precise of
@@ -184,21 +187,26 @@ def person_by_nik(name: str, nik: int) -> tuple | None:
 
 
 def household(name: str, no_kk: int) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(f"{_select(name)} WHERE no_kk = %s ORDER BY line", [no_kk])
-        return cursor.fetchall()
+    return rows_prepared(_household_sql(name), {"kk": no_kk})
 
 
 def household_of_nik(name: str, nik: int) -> list[tuple]:
     """The household (same No KK) of a NIK, the person included; [] for an unknown NIK."""
-    table = _quote(name)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"{_select(name)} WHERE no_kk = (SELECT no_kk FROM {table} WHERE nik = %s) "
-            "ORDER BY line",
-            [nik],
-        )
-        return cursor.fetchall()
+    return rows_prepared(_household_of_nik_sql(name), {"nik": nik})
+
+
+# The statements of every lookup, written once per snapshot table.
+@functools.lru_cache(maxsize=64)
+def _household_sql(name: str) -> str:
+    return f"{_select(name)} WHERE no_kk = %(kk)s ORDER BY line"
+
+
+@functools.lru_cache(maxsize=64)
+def _household_of_nik_sql(name: str) -> str:
+    return (
+        f"{_select(name)} WHERE no_kk = (SELECT no_kk FROM {_quote(name)} WHERE nik = %(nik)s) "
+        "ORDER BY line"
+    )
 
 
 def people_count(name: str) -> int:

@@ -1,10 +1,12 @@
 """POST /api/v1/registry/lookup: staff of the office only, its region only, every lookup logged."""
 
 import csv
+import json
 
 import pytest
 
 from layan.core.api_auth import token_issue
+from layan.offices.models import Membership
 from layan.registry.api import LookupOut
 from layan.registry.importing import registry_import
 from layan.registry.models import LookupLog
@@ -203,9 +205,8 @@ def test_an_anonymous_visitor_is_401(client, snapshot):
 
 @pytest.mark.parametrize("authorization", ["Basic YW5pOnNhbmRp", "Bearer", "Bearer nope", "x"])
 def test_a_wrong_authorization_header_is_401(client, officer, snapshot, authorization):
-    response = client.post(
-        URL, {"nik": HEAD}, content_type="application/json", headers={"Authorization": authorization}
-    )
+    headers = {"Authorization": authorization}
+    response = client.post(URL, {"nik": HEAD}, content_type="application/json", headers=headers)
     assert response.status_code == 401
     assert not LookupLog.objects.exists()
 
@@ -230,7 +231,7 @@ def test_a_body_that_is_not_json_is_400_in_the_one_error_shape(client, officer, 
     [
         ("[1, 2]", {"field": None, "reason": "harus berupa objek JSON"}),
         ('{"nik": 7308011209630001}', {"field": "nik", "reason": "harus berupa teks"}),
-        ('{"nik": "%s", "case": "%s"}' % (HEAD, "x" * 41),
+        (json.dumps({"nik": HEAD, "case": "x" * 41}),
          {"field": "case", "reason": "paling banyak 40 karakter"}),
     ],
 )  # fmt: skip
@@ -259,6 +260,19 @@ def test_staff_of_several_offices_must_name_one(client, make_user, snapshot):
 def test_several_roles_at_one_office_need_no_office(client, make_user, snapshot):
     user = make_user("dewi", bone=["petugas", "operator"])
     assert _ask(client, user, nik=HEAD).json()["found"] is True
+
+
+def test_a_role_taken_away_ends_access_at_once(client, officer, snapshot):
+    # The office a user works at is remembered for a few seconds to pick the office;
+    # the lookup itself still reads the membership fresh.
+    headers = {"Authorization": f"Bearer {token_issue(user=officer)}"}
+    ask = {"data": {"nik": HEAD}, "content_type": "application/json", "headers": headers}
+    assert client.post(URL, **ask).status_code == 200
+    Membership.objects.filter(user=officer).update(is_active=False)
+    response = client.post(URL, **ask)
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Anda bukan staf kantor ini.", "errors": []}
+    assert LookupLog.objects.count() == 1
 
 
 def test_a_user_of_no_office_is_403(client, make_user, snapshot):
