@@ -7,9 +7,11 @@ takes the parts back in file order. The children touch no database; bounded
 queues keep memory flat.
 """
 
+import ctypes
 import multiprocessing
 import os
 import queue
+import signal
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,16 +123,19 @@ def _chunk(source: Source, rows: list, rejected: list[tuple], position: int, reg
     return Chunk(rows, rejected, position, regencies=set(regencies))
 
 
-def _produce(source: Source, share: int, shares: int, out: multiprocessing.Queue) -> None:
+def _produce(
+    source: Source, share: int, shares: int, out: multiprocessing.Queue, parent: int
+) -> None:
     """Child process: read, validate its share, hand chunks over; errors travel as messages."""
     import gc
 
+    _die_with(parent)
     gc.disable()  # tuples of strings and ints: nothing for the cycle collector to find
-    parent = os.getppid()
     try:
         for chunk in chunks_read(source, share, shares):
             _hand_over(out, chunk, parent)
     except ParentGone:
+        out.cancel_join_thread()  # what is still unsent has no reader: drop it
         return
     except PartMisaligned as exc:  # the importer reads the file again in one piece
         out.put(exc)
@@ -139,6 +144,26 @@ def _produce(source: Source, share: int, shares: int, out: multiprocessing.Queue
         out.put(RuntimeError(f"Pembacaan berkas gagal: {exc!r}"))
         return
     _hand_over(out, None, parent)
+
+
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _die_with(parent: int) -> None:
+    """Have Linux kill this child as soon as the importing process dies, however it dies.
+
+    Left alone, a child whose last chunk waits in a full pipe waits forever: the
+    pipe's reading end is open in the child too, so the write never fails, and
+    exiting waits for it (and the resource tracker waits for the child). Where
+    prctl is missing, _hand_over's check of the parent is what stops the child.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # it died before the request was made
+        os._exit(1)
 
 
 class ParentGone(Exception):
@@ -160,7 +185,9 @@ def chunks_parallel(source: Source, shares: int = 2) -> Iterator[Chunk]:
     context = multiprocessing.get_context("spawn")
     queues = [context.Queue(maxsize=QUEUE_CHUNKS) for _ in range(shares)]
     children = [
-        context.Process(target=_produce, args=(source, k, shares, queues[k]), daemon=True)
+        context.Process(
+            target=_produce, args=(source, k, shares, queues[k], os.getpid()), daemon=True
+        )
         for k in range(shares)
     ]
     for child in children:

@@ -87,6 +87,30 @@ def _importing_rows(env) -> int:
         return conn.execute(sql).fetchone()[0]
 
 
+def _children_of(pid: int) -> list[int]:
+    """Processes whose parent is `pid` (read from /proc, Linux)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    ppid = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue  # ended meanwhile
+            if ppid == pid:
+                found.append(int(entry))
+    return found
+
+
+def _running(pid: int) -> bool:
+    """Whether `pid` still runs (a zombie waiting for its reaper does not)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def test_killed_import_leaves_old_snapshot_active(external_env, tmp_path):
     env = external_env
     old = write_dtks(tmp_path / "old.csv", people(40))
@@ -104,8 +128,15 @@ def test_killed_import_leaves_old_snapshot_active(external_env, tmp_path):
         assert process.poll() is None, "the import finished before it could be killed"
         assert time.monotonic() < deadline
         time.sleep(0.05)
+    children = _children_of(process.pid)
+    assert children  # the validator processes of the import
     process.send_signal(signal.SIGKILL)
     process.wait()
+    # They die with it: none is left waiting on a pipe nobody reads.
+    deadline = time.monotonic() + 15
+    while (alive := [pid for pid in children if _running(pid)]) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert alive == []
 
     state = _state(env)
     assert state["states"] == {"1": "active", "2": "importing"}
