@@ -129,19 +129,26 @@ class Rejection(models.Model):
 class LookupLog(models.Model):
     """Who looked up which NIK or KK, when, at which office, for which case. Append-only."""
 
-    # Every lookup writes a row, so the log keeps one index besides its key: the
-    # office's log page (office, -at), which also serves the office column. The
-    # user and snapshot keys are only read when a user or a snapshot is deleted,
-    # which Layan never does (users are deactivated, snapshots superseded).
+    # Every lookup writes a row, so the log is kept lean: one index besides its key
+    # (office, -at: the office's log page, which also serves the office column), and
+    # no foreign-key constraints in the database, whose checks (a locking read of the
+    # office, the user and the snapshot on every insert) cost PostgreSQL a third of
+    # the lookup statement (269 -> 178 µs). The ids written are those of objects
+    # just read; offices and users are never deleted while they have a log
+    # (PROTECT, enforced by Django), and snapshots are never deleted at all.
     office = models.ForeignKey(
-        Office, on_delete=models.PROTECT, related_name="lookups", db_index=False
+        Office, on_delete=models.PROTECT, related_name="lookups", db_index=False,
+        db_constraint=False,
+    )  # fmt: skip
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, db_index=False, db_constraint=False
     )
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, db_index=False)
     nik = models.CharField("NIK", max_length=16, blank=True)
     no_kk = models.CharField("No KK", max_length=16, blank=True)
     snapshot = models.ForeignKey(
-        Snapshot, on_delete=models.SET_NULL, null=True, blank=True, db_index=False
-    )
+        Snapshot, on_delete=models.SET_NULL, null=True, blank=True, db_index=False,
+        db_constraint=False,
+    )  # fmt: skip
     found = models.BooleanField("ditemukan", default=False)
     case_ref = models.CharField("perkara", max_length=40, blank=True)
     channel = models.CharField("saluran", max_length=10, default="web")

@@ -6,6 +6,7 @@ from contextlib import contextmanager
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.db.models import ProtectedError
 from django.test.utils import CaptureQueriesContext
 
 from layan.core.nik import NikError
@@ -126,6 +127,17 @@ def test_log_rows_cannot_be_changed(bone_register, bone_officer):
     log.found = False
     with pytest.raises(ValueError, match="tidak boleh diubah"):
         log.save()
+
+
+def test_whoever_and_wherever_a_log_names_cannot_be_deleted(bone_register, bone_officer):
+    # The log has no foreign keys in the database (they cost every lookup); Django's
+    # PROTECT keeps what it names.
+    registry_lookup(office=_bone(), user=bone_officer, nik=person(1).nik)
+    with pytest.raises(ProtectedError):
+        bone_officer.delete()
+    with pytest.raises(ProtectedError):
+        _bone().delete()
+    assert LookupLog.objects.get().user == bone_officer
 
 
 def test_failed_imports_are_seen_only_by_the_office_that_made_them(seeded, tmp_path, settings):
