@@ -163,8 +163,9 @@ _OPENAPI = {
 def lookup(request: HttpRequest) -> HttpResponse:
     """Look up a NIK (the person and household) or a No KK in the office's register."""
     # The most called endpoint: the token and the body are read here in a few calls
-    # instead of through ninja's auth and parameter machinery, which cost as much as
-    # the lookup (docs/performance.md). The answers and errors are the same.
+    # instead of through ninja's auth wrapper and parameter resolution, which took
+    # 0.57 s of a 5.55 s profile of 2,000 requests (the lookup itself: 2.08 s). The
+    # answers and the errors are the same.
     user = bearer_user(request)
     if user is None:
         raise AuthenticationError()
