@@ -7,8 +7,9 @@ say `auth=None`, so a new endpoint is never public by accident.
 
 import logging
 
+from django.conf import settings
 from django.contrib.auth import authenticate
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Router, Schema, Status
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
@@ -145,6 +146,14 @@ HTTP_ERRORS = {
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error_response(request, exc.status_code, HTTP_ERRORS.get(exc.status_code, str(exc)))
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_body_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    # Django refuses to read a body over DATA_UPLOAD_MAX_MEMORY_SIZE; it is the
+    # client's mistake, not the server's. Thousands with a dot, as Indonesian writes them.
+    limit = f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024:,}".replace(",", ".")
+    return error_response(request, 413, f"Isi permintaan terlalu besar (paling banyak {limit} KB).")
 
 
 @api.exception_handler(Exception)

@@ -1,6 +1,7 @@
 """API tokens (hashed, refused for accounts that may not sign in) and the API's error shape."""
 
 import hashlib
+import json
 from datetime import timedelta
 
 import pytest
@@ -94,6 +95,17 @@ def test_it_answers_malformed_json_in_the_one_error_shape(client, db):
     assert response.status_code == 400
     assert response.json() == {
         "detail": "Isi permintaan tidak dapat dibaca; kirim JSON yang sah.",
+        "errors": [],
+    }
+
+
+def test_a_body_over_the_upload_limit_is_413_not_a_server_error(client, db, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024
+    body = json.dumps({"username": "a" * 20_000, "password": "x"})
+    response = client.post(TOKEN_URL, body, content_type="application/json")
+    assert response.status_code == 413
+    assert response.json() == {
+        "detail": "Isi permintaan terlalu besar (paling banyak 10 KB).",
         "errors": [],
     }
 

@@ -242,6 +242,14 @@ def test_a_body_of_the_wrong_shape_is_422_naming_the_field(client, officer, snap
     assert not LookupLog.objects.exists()
 
 
+def test_a_body_over_the_upload_limit_is_413(client, officer, snapshot, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    response = _send(client, officer, json.dumps({"nik": HEAD, "case": "x" * 2000}))
+    assert response.status_code == 413
+    assert response.json()["detail"] == "Isi permintaan terlalu besar (paling banyak 1 KB)."
+    assert not LookupLog.objects.exists()
+
+
 def test_only_post_is_answered(client, officer, snapshot):
     headers = {"Authorization": f"Bearer {token_issue(user=officer)}"}
     assert client.get(URL, headers=headers).status_code == 405
