@@ -161,14 +161,13 @@ def api_compare(layan_env: dict, bodies: Path, token: str, load: LoadSettings, l
     """
     wrk = wrk_find()
     sample = bodies.read_text().splitlines()
-    bare_env = {**layan_env}
     with gunicorn_serving(
         "layan.wsgi:application", layan_env, load.workers, logs / "gunicorn-layan.log"
     ) as layan_port:
         layan_probe = probe(layan_port, sample, token)
         if set(layan_probe["statuses"]) != {200}:
             raise RuntimeError(f"Layan's lookup API answered {layan_probe['statuses']}")
-        bare_env["BENCH_BARE_BYTES"] = str(layan_probe["mean_bytes"])
+        bare_env = {**layan_env, "BENCH_BARE_BYTES": str(layan_probe["mean_bytes"])}
         with gunicorn_serving(
             "bench.bare_wsgi:application", bare_env, load.workers, logs / "gunicorn-bare.log"
         ) as bare_port:

@@ -4,12 +4,12 @@ The office's calendar (hours, national holidays, cuti bersama) and the case's
 pauses (waiting for the applicant or an outside party) decide every figure.
 """
 
-import time
 from datetime import datetime
 
 from django.utils import timezone
 
 from layan.catalogue.schema import ServiceDoc, Step
+from layan.core.caching import ProcessCache
 from layan.offices.calendar import WorkCalendar, calendar_for
 
 Pause = tuple[datetime, datetime | None]
@@ -18,7 +18,7 @@ Pause = tuple[datetime, datetime | None]
 # An office's calendar (hours, days off) changes a few times a year; a page of fifty
 # cases must not rebuild it fifty times. Kept per process for CALENDAR_CACHE_SECONDS.
 CALENDAR_CACHE_SECONDS = 60.0
-_calendars: dict[int, tuple[float, WorkCalendar]] = {}
+_calendars: ProcessCache[int, WorkCalendar] = ProcessCache(CALENDAR_CACHE_SECONDS)
 
 
 def calendar_cache_clear() -> None:
@@ -26,13 +26,7 @@ def calendar_cache_clear() -> None:
 
 
 def _calendar(case) -> WorkCalendar:
-    now = time.monotonic()
-    cached = _calendars.get(case.office_id)
-    if cached and now - cached[0] < CALENDAR_CACHE_SECONDS:
-        return cached[1]
-    calendar = calendar_for(case.office)
-    _calendars[case.office_id] = (now, calendar)
-    return calendar
+    return _calendars.get(case.office_id, lambda _: calendar_for(case.office))
 
 
 def pauses_of(case) -> list[Pause]:

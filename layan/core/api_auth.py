@@ -2,7 +2,6 @@
 
 import hashlib
 import secrets
-import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -12,6 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security.http import HttpAuthBase
 
+from layan.core.caching import ProcessCache
 from layan.core.db import rows_prepared
 from layan.core.models import ApiToken, User
 
@@ -36,7 +36,7 @@ def token_issue(*, user: User) -> str:
 # request; only the User object itself (its name and flags, read once) is kept for
 # USER_CACHE_SECONDS, so an API call does not rebuild it through the ORM each time.
 USER_CACHE_SECONDS = 60.0
-_users: dict[int, tuple[float, User]] = {}
+_users: ProcessCache[int, User | None] = ProcessCache(USER_CACHE_SECONDS)
 
 
 def user_cache_clear() -> None:
@@ -44,14 +44,7 @@ def user_cache_clear() -> None:
 
 
 def _user_by_id(user_id: int) -> User | None:
-    now = time.monotonic()
-    cached = _users.get(user_id)
-    if cached and now - cached[0] < USER_CACHE_SECONDS:
-        return cached[1]
-    user = User.objects.filter(pk=user_id).first()
-    if user is not None:
-        _users[user_id] = (now, user)
-    return user
+    return _users.get(user_id, lambda key: User.objects.filter(pk=key).first())
 
 
 # Both parameters get their types from the columns they are compared with.

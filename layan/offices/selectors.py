@@ -1,12 +1,11 @@
 """Reading offices, scoped to who asks."""
 
-import time
-
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from layan.core.caching import ProcessCache
 from layan.core.db import rows_prepared
 from layan.offices.models import Membership, Office, Role
 
@@ -52,12 +51,12 @@ def office_for_staff(user, slug: str, *, roles: set[str] | None = None) -> Offic
 # Offices change rarely and an API lookup needs one per request: the object is kept
 # per process for OFFICE_CACHE_SECONDS.
 OFFICE_CACHE_SECONDS = 60.0
-_offices: dict[int, tuple[float, Office]] = {}
+_offices: ProcessCache[int, Office] = ProcessCache(OFFICE_CACHE_SECONDS)
 # Which offices a user works at, kept OFFICE_IDS_CACHE_SECONDS for the API's choice of
 # office only: whether they are staff of the office chosen is read fresh by every
 # lookup itself, so a role taken away ends access at once.
 OFFICE_IDS_CACHE_SECONDS = 10.0
-_office_ids: dict[int, tuple[float, list[int]]] = {}
+_office_ids: ProcessCache[int, list[int]] = ProcessCache(OFFICE_IDS_CACHE_SECONDS)
 
 
 def office_cache_clear() -> None:
@@ -66,31 +65,19 @@ def office_cache_clear() -> None:
 
 
 def office_cached(pk: int) -> Office:
-    now = time.monotonic()
-    cached = _offices.get(pk)
-    if cached and now - cached[0] < OFFICE_CACHE_SECONDS:
-        return cached[1]
-    office = Office.objects.get(pk=pk)
-    _offices[pk] = (now, office)
-    return office
+    return _offices.get(pk, lambda key: Office.objects.get(pk=key))
 
 
-def office_ids_of(user) -> list[int]:
+def office_ids_of(user_id: int) -> list[int]:
     """Ids of the offices where the user holds an active role (one indexed read)."""
     rows = rows_prepared(
         f"SELECT DISTINCT office_id FROM {Membership._meta.db_table} "
         "WHERE user_id = %(user)s AND is_active ORDER BY office_id",
-        {"user": user.pk},
+        {"user": user_id},
     )
     return [row[0] for row in rows]
 
 
 def office_ids_cached(user) -> list[int]:
     """office_ids_of, as read at most OFFICE_IDS_CACHE_SECONDS ago in this process."""
-    now = time.monotonic()
-    cached = _office_ids.get(user.pk)
-    if cached and now - cached[0] < OFFICE_IDS_CACHE_SECONDS:
-        return cached[1]
-    ids = office_ids_of(user)
-    _office_ids[user.pk] = (now, ids)
-    return ids
+    return _office_ids.get(user.pk, office_ids_of)

@@ -102,11 +102,13 @@ def _answer(result: LookupResult) -> dict:
     }
 
 
+def _body_errors(errors: list[dict]) -> ValidationError:
+    # Shaped like ninja's own body errors, so the API's one handler renders them.
+    return ValidationError([{**e, "loc": ("body", "payload", *e["loc"])} for e in errors])
+
+
 def _invalid(reason: str, *fields: str) -> ValidationError:
-    # Shaped like ninja's own body errors, so the API's one handler renders it.
-    return ValidationError(
-        [{"loc": ("body", "payload", field), "msg": reason, "type": "lookup"} for field in fields]
-    )
+    return _body_errors([{"loc": (field,), "msg": reason, "type": "lookup"} for field in fields])
 
 
 def _lookup_office(user, slug: str) -> Office:
@@ -137,9 +139,7 @@ def _payload(body: bytes) -> LookupIn:
         errors = exc.errors(include_url=False)
         if any(error["type"] == "json_invalid" for error in errors):
             raise HttpError(400, "Cannot parse request body") from None
-        raise ValidationError(
-            [{**error, "loc": ("body", "payload", *error["loc"])} for error in errors]
-        ) from None
+        raise _body_errors(errors) from None
 
 
 # The operation reads its token and body itself (see lookup); the document still

@@ -1,12 +1,12 @@
 """Reading the register: which snapshot answers for an office, and its rows as people."""
 
-import time
 from dataclasses import dataclass
 from datetime import date
 from itertools import zip_longest
 
 from django.db.models import Q, QuerySet
 
+from layan.core.caching import ProcessCache
 from layan.offices.models import Office
 from layan.registry import storage
 from layan.registry.models import LookupLog, Snapshot, SnapshotState
@@ -92,32 +92,26 @@ def regions_covering(region_code: str) -> list[str]:
 # answer is kept briefly per process; an activation clears it here at once, and
 # other processes see a new snapshot within ACTIVE_CACHE_SECONDS.
 ACTIVE_CACHE_SECONDS = 5.0
-_active_cache: dict[str, tuple[float, Snapshot | None]] = {}
+_active: ProcessCache[str, Snapshot | None] = ProcessCache(ACTIVE_CACHE_SECONDS)
 
 
 def active_cache_clear() -> None:
-    _active_cache.clear()
+    _active.clear()
 
 
 def snapshot_active_for(office: Office) -> Snapshot | None:
     """The active snapshot that answers for an office: its regency's, else its province's."""
-    now = time.monotonic()
-    cached = _active_cache.get(office.region_code)
-    if cached and now - cached[0] < ACTIVE_CACHE_SECONDS:
-        return cached[1]
-    snapshot = _snapshot_active_read(office)
-    _active_cache[office.region_code] = (now, snapshot)
-    return snapshot
+    return _active.get(office.region_code, _snapshot_active_read)
 
 
-def _snapshot_active_read(office: Office) -> Snapshot | None:
+def _snapshot_active_read(region_code: str) -> Snapshot | None:
     candidates = {
         s.region_code: s
         for s in Snapshot.objects.filter(
-            state=SnapshotState.ACTIVE, region_code__in=regions_covering(office.region_code)
+            state=SnapshotState.ACTIVE, region_code__in=regions_covering(region_code)
         )
     }
-    for region in regions_covering(office.region_code):
+    for region in regions_covering(region_code):
         if region in candidates:
             return candidates[region]
     return None
