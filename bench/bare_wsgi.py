@@ -9,11 +9,13 @@ Layan's answers before the load). The ratio of the two is then what the lookup
 itself costs: token, staff check, register read, log write, schemas.
 """
 
+import functools
 import json
 import os
 
 from django.conf import settings
 from django.core.wsgi import get_wsgi_application
+from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
@@ -42,6 +44,28 @@ def lookup(request: HttpRequest) -> JsonResponse:
     return JsonResponse(answer, json_dumps_params={"separators": (",", ":")})
 
 
-urlpatterns = [path("api/v1/registry/lookup", lookup)]
+@functools.cache
+def _household_sql() -> str:
+    """The read of a NIK's household in the active snapshot's table (found once)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT table_name FROM registry_snapshot WHERE state = 'active'")
+        table = cursor.fetchone()[0]
+    return f"SELECT * FROM {table} WHERE no_kk = (SELECT no_kk FROM {table} WHERE nik = %s)"
+
+
+@csrf_exempt
+def lookup_read(request: HttpRequest) -> JsonResponse:
+    """The same question answered the bare way: one raw read of the NIK's household."""
+    payload = json.loads(request.body or b"{}")
+    with connection.cursor() as cursor:
+        cursor.execute(_household_sql(), [int(payload.get("nik") or 0)])
+        names = [column[0] for column in cursor.description]
+        people = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    answer = {"found": bool(people), "household": people}
+    return JsonResponse(answer, json_dumps_params={"separators": (",", ":")})
+
+
+VIEW = lookup_read if os.environ.get("BENCH_BARE_READ") else lookup
+urlpatterns = [path("api/v1/registry/lookup", VIEW)]
 
 application = get_wsgi_application()

@@ -257,10 +257,15 @@ def _print_api(database: str, api: dict) -> None:
 
 
 def cleanup(opts: Options) -> None:
-    """Drop the bench's PostgreSQL databases (only those) and the bulky work files."""
+    """Drop the bench's PostgreSQL databases (only those) and the bulky work files.
+
+    With --keep-work, Layan's databases (SQLite and PostgreSQL) and their token
+    stay for a look afterwards; the raw load's database goes either way.
+    """
     if opts.pg_url:
-        for name in (PG_RAW_DB, PG_LAYAN_DB):
-            rawdb.pg_database_drop(opts.pg_url, name)
+        rawdb.pg_database_drop(opts.pg_url, PG_RAW_DB)
+        if not opts.keep_work:
+            rawdb.pg_database_drop(opts.pg_url, PG_LAYAN_DB)
     if not opts.keep_work:
         for folder in ("sqlite", "sqlite-small", "pg"):
             shutil.rmtree(opts.work / folder, ignore_errors=True)

@@ -29,5 +29,8 @@ class ProcessCache(Generic[K, V]):
         self._entries[key] = (now, value)
         return value
 
+    def forget(self, key: K) -> None:
+        self._entries.pop(key, None)
+
     def clear(self) -> None:
         self._entries.clear()

@@ -3,10 +3,12 @@
 import functools
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.utils import timezone
 
+from layan.core.api_auth import token_still_valid_sql
 from layan.core.db import rows_prepared, sqlite_writer
 from layan.core.nik import kk_check, nik_check
 from layan.offices.models import Membership, Office
@@ -68,12 +70,17 @@ def registry_lookup(
     no_kk: str = "",
     case_ref: str = "",
     channel: str = "web",
+    token_id: int | None = None,
 ) -> LookupResult:
     """Look up a NIK (the person and their household) or a No KK; log who asked.
 
     Raises NikError for a malformed number (nothing is logged: nothing was looked
     up) and PermissionDenied for a user who is not staff of the office. A person
     outside the office's region is answered exactly like an unknown one.
+
+    `token_id`: an API token the caller took from memory (api_auth.token_claim);
+    the statement that writes the log row also confirms it still exists for
+    `user`, who may still sign in, and answers PermissionDenied when not.
     """
     nik, no_kk = nik.strip(), no_kk.strip()
     try:
@@ -90,7 +97,9 @@ def registry_lookup(
         raise
     result = LookupResult(office=office, snapshot=snapshot_active_for(office), nik=nik, no_kk=no_kk)
     if result.snapshot is not None and connection.vendor == "postgresql":
-        _lookup_in_one_statement(result, user=user, case_ref=case_ref, channel=channel)
+        _lookup_in_one_statement(
+            result, user=user, case_ref=case_ref, channel=channel, token_id=token_id
+        )
         return result
     # SQLite runs in this process: a few small indexed statements cost less than
     # one that materialises its WITH parts, and it has no writing WITH anyway. The
@@ -98,7 +107,7 @@ def registry_lookup(
     # staff of the office, is in.
     if result.snapshot is not None:
         _fill(result)
-    if not _log_for_staff(result, user=user, case_ref=case_ref, channel=channel):
+    if not _log_for_staff(result, user=user, case_ref=case_ref, channel=channel, token_id=token_id):
         raise PermissionDenied("Anda bukan staf kantor ini.")
     return result
 
@@ -107,11 +116,14 @@ _LOG_COLUMNS = ("office_id", "user_id", "nik", "no_kk", "snapshot_id", "found", 
                 "channel", "at")  # fmt: skip
 
 
-def _log_for_staff(result: LookupResult, *, user, case_ref: str, channel: str) -> bool:
+def _log_for_staff(
+    result: LookupResult, *, user, case_ref: str, channel: str, token_id: int | None
+) -> bool:
     """Log the lookup if `user` is active staff of the office; whether they are.
 
-    One INSERT … SELECT, committed on its own (autocommit): the staff check and the
-    log row in one statement, so a lookup costs one statement less.
+    One INSERT … SELECT, committed on its own (autocommit): the staff check (and
+    the API token's, when one is given) and the log row in one statement, so a
+    lookup costs fewer statements.
     """
     params = {
         "office": result.office.pk,
@@ -123,26 +135,33 @@ def _log_for_staff(result: LookupResult, *, user, case_ref: str, channel: str) -
         "case_ref": case_ref[:40],
         "channel": channel,
         "at": connection.ops.adapt_datetimefield_value(timezone.now()),
+        "token": token_id,
+        "demo_ok": settings.DEMO_MODE,
     }
     with sqlite_writer():
-        logged = rows_prepared(_LOG_FOR_STAFF_SQL, params)
+        logged = rows_prepared(_log_for_staff_sql(connection.vendor), params)
     return bool(logged)
 
 
-_LOG_FOR_STAFF_SQL = (
-    f"INSERT INTO {LookupLog._meta.db_table} ({', '.join(_LOG_COLUMNS)}) "
-    "SELECT %(office)s, %(user)s, %(nik)s, %(no_kk)s, %(snapshot)s, %(found)s, %(case_ref)s, "
-    "%(channel)s, %(at)s "
-    f"WHERE EXISTS (SELECT 1 FROM {Membership._meta.db_table} "
-    "WHERE user_id = %(user)s AND office_id = %(office)s AND is_active) RETURNING id"
-)
+@functools.cache
+def _log_for_staff_sql(vendor: str) -> str:
+    # Also run on PostgreSQL for an office with no register data yet.
+    return (
+        f"INSERT INTO {LookupLog._meta.db_table} ({', '.join(_LOG_COLUMNS)}) "
+        "SELECT %(office)s, %(user)s, %(nik)s, %(no_kk)s, %(snapshot)s, %(found)s, "
+        "%(case_ref)s, %(channel)s, %(at)s "
+        f"WHERE EXISTS (SELECT 1 FROM {Membership._meta.db_table} "
+        "WHERE user_id = %(user)s AND office_id = %(office)s AND is_active) "
+        f"AND {token_still_valid_sql(vendor)} RETURNING id"
+    )
 
 
 @functools.lru_cache(maxsize=32)
 def _one_statement_sql(table: str) -> str:
     """Staff check, household read and log insert of one PostgreSQL lookup, in one statement.
 
-    One round trip instead of three, and one commit. The log row is written by the
+    The staff check includes the API token's, when one is given. One round trip
+    instead of four, and one commit. The log row is written by the
     same statement that reads the answer, in the same (autocommit) transaction:
     the rows come back only after that transaction, log row included, is
     committed and flushed like any other, so no answer is ever given whose log
@@ -155,7 +174,8 @@ def _one_statement_sql(table: str) -> str:
     return (
         "WITH staff AS (SELECT EXISTS (SELECT 1 FROM "
         f"{Membership._meta.db_table} WHERE user_id = %(user)s::bigint "
-        "AND office_id = %(office)s::bigint AND is_active) AS ok), "
+        "AND office_id = %(office)s::bigint AND is_active) "
+        f"AND {token_still_valid_sql('postgresql')} AS ok), "
         # The household: every member of the No KK asked for, or of the NIK's No KK,
         # within the office's region (anyone else is not ours to show).
         f"members AS (SELECT * FROM {table} WHERE no_kk = COALESCE(%(no_kk)s::bigint, "
@@ -173,7 +193,9 @@ def _one_statement_sql(table: str) -> str:
     )
 
 
-def _lookup_in_one_statement(result: LookupResult, *, user, case_ref: str, channel: str) -> None:
+def _lookup_in_one_statement(
+    result: LookupResult, *, user, case_ref: str, channel: str, token_id: int | None
+) -> None:
     office = result.office
     params = {
         "user": user.pk,
@@ -187,6 +209,8 @@ def _lookup_in_one_statement(result: LookupResult, *, user, case_ref: str, chann
         "case_ref": case_ref[:40],
         "channel": channel,
         "at": timezone.now(),
+        "token": token_id,
+        "demo_ok": settings.DEMO_MODE,
     }
     rows = rows_prepared(_one_statement_sql(result.snapshot.table_name), params)
     staff, found = rows[0][0], rows[0][1]

@@ -4,8 +4,11 @@ import csv
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from layan.core.api_auth import token_issue
+from layan.core.models import ApiToken
 from layan.offices.models import Membership
 from layan.registry.api import LookupOut
 from layan.registry.importing import registry_import
@@ -281,6 +284,52 @@ def test_a_role_taken_away_ends_access_at_once(client, officer, snapshot):
     assert response.status_code == 403
     assert response.json() == {"detail": "Anda bukan staf kantor ini.", "errors": []}
     assert LookupLog.objects.count() == 1
+
+
+def _asked_twice(client, user):
+    """Ask once (the token is then kept in memory), and give the second question."""
+    headers = {"Authorization": f"Bearer {token_issue(user=user)}"}
+    ask = {"data": {"nik": HEAD}, "content_type": "application/json", "headers": headers}
+    assert client.post(URL, **ask).status_code == 200
+    return lambda: client.post(URL, **ask)
+
+
+def test_a_deleted_token_stops_at_once_though_this_process_knew_it(client, officer, snapshot):
+    again = _asked_twice(client, officer)
+    ApiToken.objects.filter(user=officer).delete()
+    response = again()
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+    assert LookupLog.objects.count() == 1
+
+
+def test_a_blocked_user_stops_at_once_though_this_process_knew_the_token(client, officer, snapshot):
+    again = _asked_twice(client, officer)
+    type(officer).objects.filter(pk=officer.pk).update(is_active=False)
+    assert again().status_code == 401
+    assert LookupLog.objects.count() == 1
+
+
+def test_a_known_token_costs_no_read_of_its_own(client, officer, snapshot):
+    # The lookup's log statement confirms the token; no statement reads it before.
+    again = _asked_twice(client, officer)
+    with CaptureQueriesContext(connection) as queries:
+        if connection.vendor == "sqlite":
+            run: list[str] = []
+            connection.connection.set_trace_callback(run.append)
+        try:
+            assert again().status_code == 200
+        finally:
+            if connection.vendor == "sqlite":
+                connection.connection.set_trace_callback(None)
+    statements = run if connection.vendor == "sqlite" else []
+    statements += [query["sql"] for query in queries.captured_queries]
+    token_reads = [sql for sql in statements if "key_hash" in sql]
+    assert token_reads == []
+    if connection.vendor == "sqlite":
+        assert [sql.split()[0] for sql in run] == ["SELECT", "INSERT"]
+        assert "core_apitoken" in run[1]
+    assert LookupLog.objects.count() == 2
 
 
 def test_a_user_of_no_office_is_403(client, make_user, snapshot):

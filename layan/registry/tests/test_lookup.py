@@ -9,6 +9,8 @@ from django.db import connection
 from django.db.models import ProtectedError
 from django.test.utils import CaptureQueriesContext
 
+from layan.core.api_auth import token_issue
+from layan.core.models import ApiToken
 from layan.core.nik import NikError
 from layan.offices.models import Office
 from layan.registry.importing import registry_import
@@ -203,6 +205,25 @@ def _statements_run() -> Iterator[list[str]]:
         yield run
     finally:
         connection.connection.set_trace_callback(None)
+
+
+def test_a_token_to_confirm_is_confirmed_by_the_log_statement(
+    bone_register, bone_officer, make_user
+):
+    colleague = make_user("eko", bone=["petugas"])
+    token_issue(user=bone_officer)
+    token_issue(user=colleague)
+    mine, theirs = (ApiToken.objects.get(user=user) for user in (bone_officer, colleague))
+    nik = person(1).nik
+    result = registry_lookup(office=_bone(), user=bone_officer, nik=nik, token_id=mine.pk)
+    assert result.found and LookupLog.objects.count() == 1
+    with pytest.raises(PermissionDenied):  # a token, but another user's
+        registry_lookup(office=_bone(), user=bone_officer, nik=nik, token_id=theirs.pk)
+    deleted = mine.pk
+    mine.delete()
+    with pytest.raises(PermissionDenied):
+        registry_lookup(office=_bone(), user=bone_officer, nik=nik, token_id=deleted)
+    assert LookupLog.objects.count() == 1  # nothing logged for the refused ones
 
 
 def test_a_lookup_costs_few_statements_and_on_postgresql_one_prepared(bone_register, bone_officer):
