@@ -1,6 +1,6 @@
 """The lookup API under concurrent load, against a bare Django view served the same way.
 
-Both are served by `python -m gunicorn APP --workers 2` on loopback and loaded by
+All are served by `python -m gunicorn APP --workers 2` on loopback and loaded by
 wrk (Debian's package, installed on the fly when missing and we are root) with
 bench/lookup.lua, or by bench/load.py when wrk cannot be had. Same bodies, same
 connections, same duration, after the same warm-up.
@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -152,35 +152,51 @@ def measure(port: int, bodies: Path, token: str, load: LoadSettings, wrk: str | 
     return _python_run(port, bodies, token, load, load.seconds)
 
 
-def api_compare(layan_env: dict, bodies: Path, token: str, load: LoadSettings, logs: Path):
-    """Layan's lookup API and the bare view, each served and loaded the same way.
+# The yardsticks: the bare view answering at once, and answering the same question
+# the bare way (bench/bare_wsgi.py).
+BARE_SERVERS = {"bare": {}, "bare_read": {"BENCH_BARE_READ": "1"}}
 
-    Both servers run side by side (the one not under load idles) and are loaded in
+
+def api_compare(layan_env: dict, bodies: Path, token: str, load: LoadSettings, logs: Path):
+    """Layan's lookup API and the two bare views, each served and loaded the same way.
+
+    All servers run side by side (those not under load idle) and are loaded in
     turn, load.rounds times each: a neighbour's burst on a shared machine then
-    lands on both, and the round of median requests/s of each is reported.
+    lands on all of them, and the round of median requests/s of each is reported.
     """
     wrk = wrk_find()
     sample = bodies.read_text().splitlines()
-    with gunicorn_serving(
-        "layan.wsgi:application", layan_env, load.workers, logs / "gunicorn-layan.log"
-    ) as layan_port:
+    with ExitStack() as servers:
+        layan_port = servers.enter_context(
+            gunicorn_serving(
+                "layan.wsgi:application", layan_env, load.workers, logs / "gunicorn-layan.log"
+            )
+        )
         layan_probe = probe(layan_port, sample, token)
         if set(layan_probe["statuses"]) != {200}:
             raise RuntimeError(f"Layan's lookup API answered {layan_probe['statuses']}")
-        bare_env = {**layan_env, "BENCH_BARE_BYTES": str(layan_probe["mean_bytes"])}
-        with gunicorn_serving(
-            "bench.bare_wsgi:application", bare_env, load.workers, logs / "gunicorn-bare.log"
-        ) as bare_port:
-            bare_probe = probe(bare_port, sample, "")
-            rounds: dict[str, list[dict]] = {"layan": [], "bare": []}
-            for _ in range(load.rounds):
-                rounds["layan"].append(measure(layan_port, bodies, token, load, wrk))
-                rounds["bare"].append(measure(bare_port, bodies, "", load, wrk))
-    layan, bare = _median_round(rounds["layan"]), _median_round(rounds["bare"])
+        ports, probes = {"layan": layan_port}, {"layan": layan_probe}
+        for name, extra in BARE_SERVERS.items():
+            env = {**layan_env, **extra, "BENCH_BARE_BYTES": str(layan_probe["mean_bytes"])}
+            log = logs / f"gunicorn-{name}.log"
+            ports[name] = servers.enter_context(
+                gunicorn_serving("bench.bare_wsgi:application", env, load.workers, log)
+            )
+            probes[name] = probe(ports[name], sample, "")
+        rounds: dict[str, list[dict]] = {name: [] for name in ports}
+        for _ in range(load.rounds):
+            for name, port in ports.items():
+                key = token if name == "layan" else ""
+                rounds[name].append(measure(port, bodies, key, load, wrk))
+    figures = {
+        name: {**_median_round(runs), "probe": probes[name], "rounds_rps": [r["rps"] for r in runs]}
+        for name, runs in rounds.items()
+    }
+    layan = figures["layan"]["rps"]
     return {
-        "layan": {**layan, "probe": layan_probe, "rounds_rps": [r["rps"] for r in rounds["layan"]]},
-        "bare": {**bare, "probe": bare_probe, "rounds_rps": [r["rps"] for r in rounds["bare"]]},
-        "ratio": layan["rps"] / bare["rps"] if bare["rps"] else 0.0,
+        **figures,
+        "ratio_read": layan / figures["bare_read"]["rps"] if figures["bare_read"]["rps"] else 0.0,
+        "ratio_noop": layan / figures["bare"]["rps"] if figures["bare"]["rps"] else 0.0,
         "tool": "wrk" if wrk else "bench/load.py",
         "settings": load.__dict__,
     }

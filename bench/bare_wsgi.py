@@ -1,12 +1,16 @@
-"""A bare Django JSON view, the yardstick of the lookup API under load.
+"""Bare Django JSON views, the yardsticks of the lookup API under load.
 
 Served the same way as Layan: the same gunicorn command (`python -m gunicorn
 bench.bare_wsgi:application`), and Layan's own settings (apps, middleware,
-database connection) with one difference: the URL of the lookup goes to a view
-that does no work of its own. It reads the JSON body and answers JSON of about
-the size of Layan's answer (BENCH_BARE_BYTES, measured by bench.registry on
-Layan's answers before the load). The ratio of the two is then what the lookup
-itself costs: token, staff check, register read, log write, schemas.
+database connection) with one difference: the URL of the lookup goes to a bare
+view. With BENCH_BARE_READ set it answers the same question the bare way: one
+read of the NIK's household from the active snapshot's table through Django's
+cursor, the rows as JSON; Layan's ratio to it is what its token and staff
+checks, log row and schemas cost. Without, it does no work of its own: it reads
+the JSON body and answers JSON of about the size of Layan's answer
+(BENCH_BARE_BYTES, measured by bench.registry on Layan's answers before the
+load); the ratio to it is what the whole lookup costs, the database's work
+included.
 """
 
 import functools

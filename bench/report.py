@@ -5,7 +5,7 @@ from collections.abc import Iterable
 IMPORT_TARGET = 0.8  # Layan's import speed over the raw bulk path (load + indexes)
 LOOKUP_P99_TARGET_MS = 0.5  # in-process NIK lookup, at 10 million rows
 LOOKUP_TARGET_ROWS = 10_000_000
-API_TARGET = 0.7  # Layan's lookup API requests/s over the bare view's
+API_TARGET = 0.7  # Layan's lookup API requests/s over the bare view's with the same read
 FLAT_MEMORY = 1.2  # peak memory at N within 20% of the peak at the smaller size
 
 
@@ -192,9 +192,12 @@ def _api_rows(api: dict) -> list[list[str]]:
     lines = []
     for name, key in (
         ("Layan `POST /api/v1/registry/lookup`", "layan"),
-        ("bare Django view", "bare"),
+        ("bare Django view, the same read (yardstick)", "bare_read"),
+        ("bare Django view, no work", "bare"),
     ):
-        figures = api[key]
+        figures = api.get(key)
+        if figures is None:
+            continue
         lines.append(
             [
                 name,
@@ -216,32 +219,40 @@ def _api_section(results: dict) -> str:
     parts = [
         "## Lookup API under load",
         "",
-        f"Both served by `python -m gunicorn APP --workers {load['workers']}` on loopback,",
-        "side by side, and loaded in turn (Layan, bare, Layan, …), "
+        f"All served by `python -m gunicorn APP --workers {load['workers']}` on loopback,",
+        "side by side, and loaded in turn (Layan, then each bare view, Layan, …), "
         f"{load.get('rounds', 1)} rounds each; the",
-        "table gives each one's median round, the ratio is of those medians. Load by",
+        "table gives each one's median round, the ratios are of those medians. Load by",
         f"{api['tool']}: {load['connections']} connections, {load['threads']} "
         f"threads, {load['seconds']} s after a {load['warmup_seconds']} s warm-up, JSON bodies",
         "cycling over sampled NIKs (20% absent), Layan with a bearer token, on the",
-        "database of the import above (SQLite, then PostgreSQL). The bare view",
-        "(`bench/bare_wsgi.py`) runs with Layan's own settings (apps, middleware, database",
-        "connection) but does no work: it reads the body and answers JSON of the mean size",
-        "of Layan's answers. **The machine's cores are shared by the load generator, the",
-        "server and PostgreSQL**, so both figures are lower than on a separate client;",
-        "the ratio is what counts.",
+        "database of the import above (SQLite, then PostgreSQL). The two bare views",
+        "(`bench/bare_wsgi.py`) run with Layan's own settings (apps, middleware, database",
+        "connection). The yardstick answers the same question the bare way: it reads the",
+        "body, reads the NIK's household from the active snapshot's table with one",
+        "statement through Django's cursor, and answers the rows as JSON; no token, no",
+        "office scope, no log. Layan does that and also checks the token and the staff",
+        "membership and commits the lookup's log row before it answers. The other bare",
+        "view does no work at all (it answers JSON of the mean size of Layan's answers):",
+        "its ratio shows what the whole lookup costs, the database's work included.",
+        "**The machine's cores are shared by the load generator, the server and",
+        "PostgreSQL**, so all figures are lower than on a separate client; the ratios are",
+        "what counts.",
     ]
     for database, key in API_DATABASES:
         if key not in results:
             continue
-        ratio = results[key]["ratio"]
+        api_db = results[key]
         parts += [
             "",
             f"### On {database}",
             "",
-            _table(API_COLUMNS, _api_rows(results[key])),
+            _table(API_COLUMNS, _api_rows(api_db)),
             "",
-            f"Ratio Layan / bare on {database}: **{ratio:.2f}** "
-            f"(target ≥ {API_TARGET}: {_met(ratio >= API_TARGET)}).",
+            f"Ratio Layan / bare view with the same read on {database}: "
+            f"**{api_db['ratio_read']:.2f}** "
+            f"(target ≥ {API_TARGET}: {_met(api_db['ratio_read'] >= API_TARGET)}); "
+            f"Layan / bare view doing no work: {api_db['ratio_noop']:.2f}.",
         ]
     return "\n".join(parts)
 
@@ -366,10 +377,11 @@ def _summary(results: dict) -> str:
     )
     for database, key in API_DATABASES:
         if key in results:
-            ratio = results[key]["ratio"]
+            ratio = results[key]["ratio_read"]
             items.append(
-                f"- Lookup API ≥ {API_TARGET}x bare view on {database}: {ratio:.2f}x — "
-                f"{_met(ratio >= API_TARGET)}"
+                f"- Lookup API ≥ {API_TARGET}x a bare view with the same read on {database}: "
+                f"{ratio:.2f}x — {_met(ratio >= API_TARGET)} (against a view doing no work: "
+                f"{results[key]['ratio_noop']:.2f}x)"
             )
     return "\n".join(["## Targets", "", *items])
 
