@@ -252,7 +252,9 @@ def run(opts: Options, results: dict) -> None:
 def _print_api(database: str, api: dict) -> None:
     console.print(
         f"  {database}: Layan {api['layan']['rps']:.0f} req/s, "
-        f"bare {api['bare']['rps']:.0f} req/s, ratio {api['ratio']:.2f}"
+        f"bare with the same read {api['bare_read']['rps']:.0f} req/s "
+        f"(ratio {api['ratio_read']:.2f}), bare doing no work {api['bare']['rps']:.0f} req/s "
+        f"(ratio {api['ratio_noop']:.2f})"
     )
 
 
