@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 
 from layan.offices.models import Office
 
@@ -92,6 +93,15 @@ class Snapshot(models.Model):
     def period_label(self) -> str:
         """'September 2026', as a lookup answer names its data."""
         return period_label(self.period)
+
+    @cached_property
+    def data_label(self) -> str:
+        """'data DTSEN per September 2026', as a lookup answer names its data.
+
+        Worked out once per instance: lookups share the active snapshot's instance
+        (selectors.snapshot_active_for).
+        """
+        return f"data {self.get_source_display()} per {self.period_label}"
 
 
 MONTHS = [

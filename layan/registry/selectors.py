@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 from datetime import date
-from itertools import zip_longest
 
 from django.db.models import Q, QuerySet
 
@@ -12,9 +11,14 @@ from layan.registry import storage
 from layan.registry.models import LookupLog, Snapshot, SnapshotState
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Person:
-    """One person of a snapshot, as lookups show them."""
+    """One person of a snapshot, as lookups show them.
+
+    Not frozen, though nothing changes one: a frozen dataclass sets each of its 19
+    fields through object.__setattr__, which doubled the cost of making one, and a
+    lookup makes one per household member.
+    """
 
     nik: str
     no_kk: str
@@ -60,26 +64,32 @@ class Person:
 
 
 def person_from_row(row: tuple) -> Person:
-    # Unpacked by position (storage.COLUMNS): this runs for every member of every
-    # household a lookup answers with.
+    # Unpacked by position (storage.COLUMNS), and the Person made by position too:
+    # this runs for every member of every household a lookup answers with.
     nik, no_kk, name, sex, birth, area_code, desil, flags, details, line = row
-    wanted = len(storage.DETAIL_FIELDS)  # the file's extra columns follow them
-    detail_values = [part.strip() for part in details.split(storage.DETAIL_SEP, wanted)[:wanted]]
+    parts = details.split(storage.DETAIL_SEP, _DETAILS)
+    if len(parts) < _DETAILS:
+        parts += [""] * (_DETAILS - len(parts))
+    birth_place, relationship, address, rt, rw, district, village, presence = (
+        part.strip() for part in parts[:_DETAILS]
+    )
     flags = flags or 0
     return Person(
-        nik=f"{nik:016d}",
-        no_kk=f"{no_kk:016d}",
-        name=name,
-        sex=sex,
-        birth_date=date.fromisoformat(birth) if isinstance(birth, str) else birth,
-        area_code=area_code,
-        desil=desil,
-        pkh=bool(flags & storage.FLAG_BITS["pkh"]),
-        bpnt=bool(flags & storage.FLAG_BITS["bpnt"]),
-        pbi=bool(flags & storage.FLAG_BITS["pbi"]),
-        line=line,
-        **dict(zip_longest(storage.DETAIL_FIELDS, detail_values, fillvalue="")),
-    )
+        f"{nik:016d}", f"{no_kk:016d}", name, sex, birth_place,
+        date.fromisoformat(birth) if isinstance(birth, str) else birth,
+        relationship, address, rt, rw, area_code, district, village, desil, presence,
+        bool(flags & _PKH), bool(flags & _BPNT), bool(flags & _PBI), line,
+    )  # fmt: skip
+
+
+# storage.DETAIL_FIELDS in their order, as person_from_row unpacks them; the file's
+# extra columns follow them.
+assert storage.DETAIL_FIELDS == (
+    "birth_place", "relationship", "address", "rt", "rw", "district_name", "village_name",
+    "presence",
+)  # fmt: skip
+_DETAILS = len(storage.DETAIL_FIELDS)
+_PKH, _BPNT, _PBI = (storage.FLAG_BITS[name] for name in ("pkh", "bpnt", "pbi"))
 
 
 def regions_covering(region_code: str) -> list[str]:

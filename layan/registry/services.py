@@ -33,12 +33,12 @@ class LookupResult:
     def found(self) -> bool:
         return bool(self.household)
 
-    @functools.cached_property
+    @property
     def source_label(self) -> str:
         """'data DTSEN per September 2026', or why there is no data."""
         if self.snapshot is None:
             return "belum ada data register untuk kantor ini"
-        return f"data {self.snapshot.get_source_display()} per {self.snapshot.period_label}"
+        return self.snapshot.data_label
 
     @property
     def message(self) -> str:
@@ -56,10 +56,6 @@ def _staff_of(user, office: Office) -> bool:
             [user.pk, office.pk],
         )
         return cursor.fetchone() is not None
-
-
-def _in_region(office: Office, person: Person) -> bool:
-    return person.area_code.startswith(office.region_code.replace(".", ""))
 
 
 def registry_lookup(
@@ -228,8 +224,9 @@ def _fill(result: LookupResult) -> None:
         rows = storage.household_of_nik(table, int(result.nik))
     else:
         rows = storage.household(table, int(result.no_kk))
+    region = result.office.region_code.replace(".", "")
     members = [person_from_row(row) for row in rows]
-    result.household = [p for p in members if _in_region(result.office, p)]
+    result.household = [p for p in members if p.area_code.startswith(region)]
     if result.nik:
         result.person = next((p for p in result.household if p.nik == result.nik), None)
         if result.person is None:
