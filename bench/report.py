@@ -110,6 +110,14 @@ def _import_section(results: dict) -> str:
             ],
         ]
     table = _table(["measurement", "seconds", "rows/s", "ratio to baseline", "target"], lines)
+    rounds = [
+        f"{name}: raw {_seconds(results[raw_key])}; Layan {_seconds(results[layan_key])}"
+        for name, raw_key, layan_key in (
+            ("SQLite", "raw_sqlite", "layan_sqlite"),
+            ("PostgreSQL", "raw_pg", "layan_pg"),
+        )
+        if "rounds_s" in results.get(raw_key, {})
+    ]
     return "\n".join(
         [
             "## Import",
@@ -117,11 +125,19 @@ def _import_section(results: dict) -> str:
             "Ratio = baseline seconds / Layan seconds (Layan's speed as a share of the raw",
             "bulk path's, both ending with the rows indexed). Layan's time is",
             '`registry_import(path=…, source="dtks", period="2026-09")` alone, in a fresh',
-            "process on a freshly migrated database (Django setup excluded).",
+            "process on a freshly migrated database (Django setup excluded). The raw load",
+            "and Layan's import run in turn (raw, Layan, raw, …), each on a fresh database;",
+            "the table gives each one's median round.",
             "",
             table,
+            "",
+            *([f"Seconds of each round: {'; '.join(rounds)}."] if rounds else []),
         ]
     )
+
+
+def _seconds(figures: dict) -> str:
+    return " / ".join(f"{seconds:.2f}" for seconds in figures["rounds_s"])
 
 
 def _lookup_section(results: dict) -> str:
