@@ -1,4 +1,4 @@
-"""The lookup API under concurrent load, against a bare Django view served the same way.
+"""The lookup API under concurrent load, against bare Django views served the same way.
 
 All are served by `python -m gunicorn APP --workers 2` on loopback and loaded by
 wrk (Debian's package, installed on the fly when missing and we are root) with

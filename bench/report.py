@@ -116,7 +116,7 @@ def _import_section(results: dict) -> str:
             ("SQLite", "raw_sqlite", "layan_sqlite"),
             ("PostgreSQL", "raw_pg", "layan_pg"),
         )
-        if "rounds_s" in results.get(raw_key, {})
+        if raw_key in results
     ]
     return "\n".join(
         [
@@ -131,7 +131,7 @@ def _import_section(results: dict) -> str:
             "",
             table,
             "",
-            *([f"Seconds of each round: {'; '.join(rounds)}."] if rounds else []),
+            f"Seconds of each round: {'; '.join(rounds)}.",
         ]
     )
 
@@ -211,9 +211,7 @@ def _api_rows(api: dict) -> list[list[str]]:
         ("bare Django view, the same read (yardstick)", "bare_read"),
         ("bare Django view, no work", "bare"),
     ):
-        figures = api.get(key)
-        if figures is None:
-            continue
+        figures = api[key]
         lines.append(
             [
                 name,

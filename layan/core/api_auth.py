@@ -140,9 +140,9 @@ def token_claim_forget(key: str) -> None:
 def token_still_valid_sql(vendor: str) -> str:
     """SQL true when the token `%(token)s` still exists for `%(user)s`, who may sign in.
 
-    `%(demo_ok)s` is settings.DEMO_MODE; a NULL token is no token to check (the
-    user signed in otherwise). On PostgreSQL the parameters are typed in the text,
-    so a statement holding this can be prepared.
+    `%(token)s` and `%(demo_ok)s` come from token_still_valid_params; a NULL token
+    is no token to check (the user signed in otherwise). On PostgreSQL the
+    parameters are typed in the text, so a statement holding this can be prepared.
     """
     token, user, demo = (
         ("%(token)s::bigint", "%(user)s::bigint", "%(demo_ok)s::boolean")
@@ -154,6 +154,11 @@ def token_still_valid_sql(vendor: str) -> str:
         f"JOIN {User._meta.db_table} u ON u.id = t.user_id WHERE t.id = {token} "
         f"AND t.user_id = {user} AND u.is_active AND (NOT u.is_demo OR {demo})))"
     )
+
+
+def token_still_valid_params(token_id: int | None) -> dict:
+    """The parameters token_still_valid_sql names, for `token_id` (None: no token)."""
+    return {"token": token_id, "demo_ok": settings.DEMO_MODE}
 
 
 def bearer_key(request: HttpRequest) -> str:

@@ -3,12 +3,11 @@
 import functools
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.utils import timezone
 
-from layan.core.api_auth import token_still_valid_sql
+from layan.core.api_auth import token_still_valid_params, token_still_valid_sql
 from layan.core.db import rows_prepared, sqlite_writer
 from layan.core.nik import kk_check, nik_check
 from layan.offices.models import Membership, Office
@@ -131,8 +130,7 @@ def _log_for_staff(
         "case_ref": case_ref[:40],
         "channel": channel,
         "at": connection.ops.adapt_datetimefield_value(timezone.now()),
-        "token": token_id,
-        "demo_ok": settings.DEMO_MODE,
+        **token_still_valid_params(token_id),
     }
     with sqlite_writer():
         logged = rows_prepared(_log_for_staff_sql(connection.vendor), params)
@@ -205,8 +203,7 @@ def _lookup_in_one_statement(
         "case_ref": case_ref[:40],
         "channel": channel,
         "at": timezone.now(),
-        "token": token_id,
-        "demo_ok": settings.DEMO_MODE,
+        **token_still_valid_params(token_id),
     }
     rows = rows_prepared(_one_statement_sql(result.snapshot.table_name), params)
     staff, found = rows[0][0], rows[0][1]
