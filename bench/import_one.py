@@ -118,8 +118,82 @@ def lookups_timed(office, user, field: str, values: list[str]) -> dict:
     }
 
 
+def raw_lookups_timed(office, user, values: list[str]) -> dict:
+    """The floor for a NIK lookup: its household read and its log row, on the bare driver.
+
+    A connection of its own (sqlite3 or psycopg, autocommit), outside Django: the
+    household read by NIK as Layan's storage writes it (prepared on PostgreSQL),
+    then one INSERT of a log row, each statement committed the way Layan commits
+    (SQLite: WAL with synchronous=NORMAL; PostgreSQL: synchronous_commit as
+    LAYAN_LOOKUP_LOG_DURABLE says). No token, no staff check, no office scope.
+    """
+    from django.conf import settings
+    from django.db import connection
+
+    from layan.registry.models import LookupLog
+    from layan.registry.selectors import snapshot_active_for
+    from layan.registry.storage import COLUMNS
+
+    table = connection.ops.quote_name(snapshot_active_for(office).table_name)
+    read = (
+        f"SELECT {', '.join(COLUMNS)} FROM {table} WHERE no_kk = "
+        f"(SELECT no_kk FROM {table} WHERE nik = %(nik)s) ORDER BY line"
+    )
+    insert = (
+        f"INSERT INTO {LookupLog._meta.db_table} (office_id, user_id, nik, no_kk, found, "
+        "case_ref, channel, at) VALUES (%(office)s, %(user)s, %(text)s, '', %(found)s, '', "
+        "'raw', %(at)s)"
+    )
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        driver = psycopg.connect(**connection.get_connection_params(), autocommit=True)
+        if not settings.REGISTRY_LOOKUP_LOG_DURABLE:
+            driver.execute("SET synchronous_commit = off")
+
+        def run(sql: str, params: dict) -> list:
+            with driver.cursor() as cursor:
+                cursor.execute(sql, params, prepare=True)
+                return cursor.fetchall() if cursor.description else []
+    else:
+        import sqlite3
+
+        driver = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None)
+        driver.execute("PRAGMA journal_mode=WAL")
+        driver.execute("PRAGMA synchronous=NORMAL")
+
+        def run(sql: str, params: dict) -> list:
+            return driver.execute(sql.replace("%(", ":").replace(")s", ""), params).fetchall()
+
+    def lookup(nik: str) -> bool:
+        found = bool(run(read, {"nik": int(nik)}))
+        at = time.strftime("%Y-%m-%d %H:%M:%S+00:00", time.gmtime())
+        row = {"office": office.pk, "user": user.pk, "text": nik, "found": found, "at": at}
+        run(insert, row)
+        return found
+
+    try:
+        for value in values[:WARMUP_LOOKUPS]:
+            lookup(value)
+        durations: list[int] = []
+        found = 0
+        clock = time.perf_counter_ns
+        for value in values:
+            start = clock()
+            found += lookup(value)
+            durations.append(clock() - start)
+    finally:
+        driver.close()
+    return {
+        "count": len(values),
+        "found_share": found / len(values) if values else 0.0,
+        "warmup": min(WARMUP_LOOKUPS, len(values)),
+        "ms": percentiles_ms(durations),
+    }
+
+
 def lookups_run(path: Path) -> dict:
-    """The NIK and KK lookups of the sample file, and a token for the API load."""
+    """The NIK and KK lookups of the sample file, the raw floor, and a token for the API load."""
     from bench.data import Lookups
     from layan.core.api_auth import token_issue
 
@@ -128,6 +202,7 @@ def lookups_run(path: Path) -> dict:
     return {
         "nik": lookups_timed(office, user, "nik", lookups.nik),
         "no_kk": lookups_timed(office, user, "no_kk", lookups.no_kk),
+        "raw_nik": raw_lookups_timed(office, user, lookups.nik),
         "token": token_issue(user=user),
     }
 

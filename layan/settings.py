@@ -212,6 +212,13 @@ TASKS = {
 # A register file whose share of rejected rows passes this fails as a whole.
 REGISTRY_MAX_REJECTED = float(os.environ.get("LAYAN_REGISTRY_MAX_REJECTED", "0.05"))
 REGISTRY_MAX_UPLOAD_BYTES = int(os.environ.get("LAYAN_REGISTRY_MAX_UPLOAD_MB", "1024")) * 1_000_000
+# PostgreSQL: whether a lookup waits for its log row to reach the disk before it
+# answers. By default it does not: the flush is most of a lookup's time, and a
+# crash of the database server loses at most the last ~0.6 s of log rows (three
+# wal_writer_delay), never consistency. SQLite here (WAL, synchronous=NORMAL)
+# makes the same trade for every write. A lookup inside a transaction (a case
+# step's registry check) always waits, as the rest of that transaction does.
+REGISTRY_LOOKUP_LOG_DURABLE = env_bool("LAYAN_LOOKUP_LOG_DURABLE", False)
 # Uploads above this size are streamed to a temporary file, not held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5_000_000
 

@@ -3,6 +3,7 @@
 import functools
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.utils import timezone
@@ -151,25 +152,30 @@ def _log_for_staff_sql(vendor: str) -> str:
 
 
 @functools.lru_cache(maxsize=32)
-def _one_statement_sql(table: str) -> str:
+def _one_statement_sql(table: str, durable: bool) -> str:
     """Staff check, household read and log insert of one PostgreSQL lookup, in one statement.
 
     The staff check includes the API token's, when one is given. One round trip
-    instead of four, and one commit. The log row is written by the
-    same statement that reads the answer, in the same (autocommit) transaction:
-    the rows come back only after that transaction, log row included, is
-    committed and flushed like any other, so no answer is ever given whose log
-    row could be lost, and nothing is logged for someone who is not staff.
+    instead of four, and one commit. The log row is written by the same statement
+    that reads the answer, in the same (autocommit) transaction: the rows come
+    back only once that transaction, log row included, is committed, and nothing
+    is logged for someone who is not staff. Unless `durable`
+    (settings.REGISTRY_LOOKUP_LOG_DURABLE), the commit does not wait for the WAL
+    flush (`set_config(…, true)` is SET LOCAL: this transaction only): a
+    durable INSERT alone took 356 µs median, 625 p99 on the project's machine,
+    the same INSERT not waiting 158 / 350.
     Every parameter is typed in the text, so the statement can be prepared once.
     """
     table = connection.ops.quote_name(table)
     columns = ", ".join(f"p.{column}" for column in storage.COLUMNS)
     log_columns = ", ".join(_LOG_COLUMNS)
+    # In the staff part, which the statement always evaluates (once).
+    commit_mode = "" if durable else ", set_config('synchronous_commit', 'off', true) AS mode"
     return (
         "WITH staff AS (SELECT EXISTS (SELECT 1 FROM "
         f"{Membership._meta.db_table} WHERE user_id = %(user)s::bigint "
         "AND office_id = %(office)s::bigint AND is_active) "
-        f"AND {token_still_valid_sql('postgresql')} AS ok), "
+        f"AND {token_still_valid_sql('postgresql')} AS ok{commit_mode}), "
         # The household: every member of the No KK asked for, or of the NIK's No KK,
         # within the office's region (anyone else is not ours to show).
         f"members AS (SELECT * FROM {table} WHERE no_kk = COALESCE(%(no_kk)s::bigint, "
@@ -205,7 +211,11 @@ def _lookup_in_one_statement(
         "at": timezone.now(),
         **token_still_valid_params(token_id),
     }
-    rows = rows_prepared(_one_statement_sql(result.snapshot.table_name), params)
+    # Inside a transaction (a case step's registry check) the setting would hold for
+    # the whole transaction, the step's own writes too: there the commit waits.
+    durable = settings.REGISTRY_LOOKUP_LOG_DURABLE or connection.in_atomic_block
+    sql = _one_statement_sql(result.snapshot.table_name, durable)
+    rows = rows_prepared(sql, params)
     staff, found = rows[0][0], rows[0][1]
     if not staff:
         raise PermissionDenied("Anda bukan staf kantor ini.")

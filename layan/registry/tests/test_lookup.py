@@ -256,3 +256,57 @@ def test_a_lookup_costs_few_statements_and_on_postgresql_one_prepared(bone_regis
                 ["%INSERT INTO registry_lookuplog%"],
             )
             assert cursor.fetchone()[0] >= 1
+
+
+def _synchronous_commit() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        return cursor.fetchone()[0]
+
+
+def _lookup_statements_not_waiting() -> int:
+    """How many of this session's prepared lookup statements commit without the WAL flush."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["%set_config('synchronous_commit', 'off', true)%INSERT INTO registry_lookuplog%"],
+        )
+        return cursor.fetchone()[0]
+
+
+needs_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="synchronous_commit is PostgreSQL's"
+)
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_on_its_own_a_lookup_commits_its_log_without_waiting_for_the_flush(
+    bone_register, bone_officer, settings
+):
+    settings.REGISTRY_LOOKUP_LOG_DURABLE = False
+    assert not connection.in_atomic_block
+    result = registry_lookup(office=_bone(), user=bone_officer, nik=person(1).nik)
+    assert result.found and LookupLog.objects.filter(nik=person(1).nik).count() == 1
+    assert _lookup_statements_not_waiting() == 1
+    # For that transaction only: the session's later writes wait for the flush again.
+    assert _synchronous_commit() == "on"
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_durable_lookup_log_waits_for_the_flush(bone_register, bone_officer, settings):
+    settings.REGISTRY_LOOKUP_LOG_DURABLE = True
+    registry_lookup(office=_bone(), user=bone_officer, nik=person(1).nik)
+    assert LookupLog.objects.count() == 1 and _lookup_statements_not_waiting() == 0
+
+
+@needs_postgresql
+def test_a_lookup_inside_a_transaction_leaves_its_commit_durable(
+    bone_register, bone_officer, settings
+):
+    settings.REGISTRY_LOOKUP_LOG_DURABLE = False
+    assert connection.in_atomic_block  # the test's transaction, like a case step's
+    registry_lookup(office=_bone(), user=bone_officer, nik=person(1).nik)
+    assert LookupLog.objects.count() == 1
+    assert _synchronous_commit() == "on" and _lookup_statements_not_waiting() == 0
