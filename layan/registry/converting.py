@@ -122,7 +122,9 @@ def converter_build(
     flag_exact = {**{k.title(): v for k, v in flag_words.items()}, **flag_words}
 
     flag_indexes = [i for i, _ in flag_at]
-    flags_known: dict[tuple[str, ...], int] = {}
+    # The raw flag cells of a row in one C call (one index gives the bare cell).
+    flags_of = itemgetter(*flag_indexes) if flag_indexes else lambda values: ()
+    flags_known: dict[object, int] = {}
 
     def reject(line: int, field: str, value: str, reason: str) -> Rejected:
         return (line, header[field], value, reason)
@@ -185,7 +187,7 @@ def converter_build(
                 desil = desil_known[raw_desil] = int(text) if text else None
         # A file spells its programme flags in a handful of combinations: each one's
         # bits are worked out once.
-        raw_flags = tuple([values[i] for i in flag_indexes])
+        raw_flags = flags_of(values)
         flags = flags_known.get(raw_flags)
         if flags is None:
             flags = 0

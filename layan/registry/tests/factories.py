@@ -72,9 +72,11 @@ def person(serial: int, *, kk_serial: int | None = None, female: bool = False, *
     return row
 
 
-def write_dtks(path: Path, rows: list[PersonRow], header: list[str] = DTKS_HEADER) -> Path:
+def write_dtks(
+    path: Path, rows: list[PersonRow], header: list[str] = DTKS_HEADER, delimiter: str = ","
+) -> Path:
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+        writer = csv.writer(handle, delimiter=delimiter)
         writer.writerow(header)
         for index, row in enumerate(rows, start=1):
             values = dict(zip(DTKS_HEADER, row.values(index), strict=True))

@@ -144,3 +144,91 @@ def test_a_reader_child_that_dies_fails_the_import_at_once(tmp_path):
         for _ in chunks:
             pass
     assert time.monotonic() - start < pipeline.CHILD_WAIT_SECONDS / 10
+
+
+def _plain_export(tmp_path, *, line_end: str, encoding: str, delimiter: str, bom: bool) -> bytes:
+    """An export whose fields hold no line break: blank lines, a short row, quoted fields
+    (delimiters and doubled quotes inside) on some lines, no final line break."""
+    rows = people(50)
+    addresses = ["DUSUN UJI RT 1", f"DUSUN UJI{delimiter} RT 2", 'JL. "MAWAR" NO 3']
+    for number, row in enumerate(rows):
+        row.nama = f"SITI ÁÉ {number}" if encoding == "cp1252" else f"SITI ÄŞ {number}"
+        row.extra = {"alamat": addresses[number % 3]}
+    source = write_dtks(tmp_path / "plain-source.csv", rows, delimiter=delimiter)
+    lines = source.read_text(encoding="utf-8").rstrip("\n").split("\n")
+    lines[10:10] = ["", "   "]  # blank lines are passed over, and still counted
+    lines[20] = delimiter.join(lines[20].split(delimiter)[:5])  # a short row
+    data = line_end.join(lines).encode(encoding)
+    return (b"\xef\xbb\xbf" if bom else b"") + data
+
+
+@pytest.mark.parametrize(
+    ("line_end", "encoding", "delimiter", "bom"),
+    [("\n", "utf-8", ",", False), ("\r\n", "utf-8", ";", True), ("\r\n", "cp1252", "\t", False)],
+)
+def test_parts_whose_lines_are_rows_are_split_as_csv_reads_them(
+    tmp_path, monkeypatch, line_end, encoding, delimiter, bom
+):
+    path = tmp_path / "plain.csv"
+    path.write_bytes(_plain_export(tmp_path, line_end=line_end, encoding=encoding,
+                                   delimiter=delimiter, bom=bom))  # fmt: skip
+    read_as = "cp1252" if encoding == "cp1252" else "utf-8-sig"
+    whole = _rows_whole(path, read_as)
+    split = []
+    monkeypatch.setattr(tables.CsvTable, "_split_rows", _spy(tables.CsvTable._split_rows, split))
+    for part_bytes in (1, 700, 100_000):
+        in_parts, parts = _rows_in_parts(path, part_bytes, encoding=read_as)
+        assert in_parts == whole
+        assert len(split) == len(parts)  # every part was split, none read by csv
+        split.clear()
+    assert len(whole) == 50 and whole[-1][0] == 53  # header + 2 blank lines + 50 rows
+    assert whole[17][1][5:] == [""] * (len(DTKS_HEADER) - 5)
+    alamat = DTKS_HEADER.index("alamat")
+    assert [values[alamat] for _, values in whole[:3]] == [
+        "DUSUN UJI RT 1",
+        f"DUSUN UJI{delimiter} RT 2",
+        'JL. "MAWAR" NO 3',
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (b"DUSUN UJI RT 1", b"DUSUN UJI\r RT 1"),  # a lone CR
+        (b"DUSUN UJI RT 1", b"DUSUN\x00UJI RT 1"),
+        (b'"DUSUN UJI, RT 2"', b'"DUSUN UJI,\nRT 2"'),  # a line break inside quotes
+        # A stray quote, then a quoted field that runs on: even counts, but one row.
+        (b'"DUSUN UJI, RT 2"', b'DUSUN 5" UJI,"RT\n2"'),
+    ],
+)
+def test_a_part_whose_lines_are_not_rows_is_read_by_csv(tmp_path, monkeypatch, old, new):
+    path = tmp_path / "odd.csv"
+    data = _plain_export(tmp_path, line_end="\n", encoding="utf-8", delimiter=",", bom=False)
+    path.write_bytes(data.replace(old, new, 1))
+    split = []
+    monkeypatch.setattr(tables.CsvTable, "_split_rows", _spy(tables.CsvTable._split_rows, split))
+    table = table_open(path, "utf-8-sig")
+    (part,) = table.parts(part_bytes=1_000_000, part_rows=7)
+    assert list(table.rows(part)) == _rows_whole(path)
+    assert split == []
+
+
+def test_a_quoted_field_left_open_on_the_last_line_is_read_by_csv(tmp_path, monkeypatch):
+    path = tmp_path / "open.csv"
+    data = _plain_export(tmp_path, line_end="\n", encoding="utf-8", delimiter=",", bom=False)
+    path.write_bytes(data + b'\n99,2026-09,5" STRAY,"OPEN')
+    split = []
+    monkeypatch.setattr(tables.CsvTable, "_split_rows", _spy(tables.CsvTable._split_rows, split))
+    table = table_open(path, "utf-8-sig")
+    (part,) = table.parts(part_bytes=1_000_000, part_rows=7)
+    rows = list(table.rows(part))
+    assert rows == _rows_whole(path) and rows[-1][1][3] == "OPEN"
+    assert split == []
+
+
+def _spy(method, calls: list):
+    def spied(self, part, *args):
+        calls.append(part)
+        return method(self, part, *args)
+
+    return spied
