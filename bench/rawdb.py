@@ -85,6 +85,18 @@ def pg_version(server_url: str) -> str:
         return conn.execute("SHOW server_version").fetchone()[0]
 
 
+def pg_round_trip_us(server_url: str, count: int = 2000) -> float:
+    """Median microseconds of a prepared `SELECT 1` on the server's own database."""
+    with psycopg.connect(server_url, autocommit=True) as conn, conn.cursor() as cursor:
+        times = []
+        for _ in range(count):
+            start = time.perf_counter_ns()
+            cursor.execute("SELECT 1", prepare=True)
+            cursor.fetchall()
+            times.append(time.perf_counter_ns() - start)
+    return sorted(times)[count // 2] / 1000
+
+
 def postgres_load(csv_path: Path, db_url: str) -> RawLoad:
     """COPY the file's bytes into a fresh table of text columns, then index it."""
     columns = _header(csv_path)

@@ -94,7 +94,24 @@ def machine_info(pg_url: str | None) -> dict:
         "sqlite": sqlite3.sqlite_version,
         "postgresql": rawdb.pg_version(pg_url) if pg_url else None,
         "load_start": os.getloadavg(),
+        "speed": machine_speed(pg_url),
     }
+
+
+def machine_speed(pg_url: str | None) -> dict:
+    """Two fixed yardsticks, so that runs on other days can be compared: a shared
+    virtual machine's speed varies (the same raw COPY took 3.6 s one day, 8.3 s the next).
+    The best of 5 of a pure-Python loop, and the median round trip of a prepared
+    `SELECT 1` to PostgreSQL."""
+    loops = []
+    for _ in range(5):
+        start = time.perf_counter()
+        sum(i * i for i in range(2_000_000))
+        loops.append(time.perf_counter() - start)
+    speed = {"python_loop_ms": min(loops) * 1000}
+    if pg_url:
+        speed["pg_select1_us"] = rawdb.pg_round_trip_us(pg_url)
+    return speed
 
 
 def layan_env(db_url: str, var_dir: Path) -> dict:

@@ -51,6 +51,7 @@ def _header(results: dict) -> str:
             f"PostgreSQL {machine['postgresql'] or '(skipped)'}",
             f"- Load average at start / end: {_loads(machine.get('load_start'))} / "
             f"{_loads(machine.get('load_end'))}",
+            _speed(machine.get("speed")),
             f"- Rows: {results['rows']:,} (synthetic DTKS export of region 73.08, "
             f"{csv['bytes'] / 1e6:,.1f} MB, {csv['bytes'] / results['rows']:.0f} bytes/row)",
             contention_note(results),
@@ -138,6 +139,15 @@ def _import_section(results: dict) -> str:
 
 def _seconds(figures: dict) -> str:
     return " / ".join(f"{seconds:.2f}" for seconds in figures["rounds_s"])
+
+
+def _speed(speed: dict | None) -> str:
+    if not speed:
+        return "- Machine speed: not measured"
+    line = f"- Machine speed (to compare runs): Python loop {speed['python_loop_ms']:.0f} ms"
+    if "pg_select1_us" in speed:
+        line += f", PostgreSQL `SELECT 1` round trip {speed['pg_select1_us']:.0f} µs"
+    return line + " (lower is faster)"
 
 
 def _lookup_section(results: dict) -> str:
