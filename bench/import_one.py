@@ -17,6 +17,7 @@ import math
 import os
 import resource
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 BENCH_USERNAME = "bench.petugas"
@@ -97,8 +98,15 @@ def lookups_timed(office, user, field: str, values: list[str]) -> dict:
     """Call registry_lookup once per value (by `field`), timing each call on its own."""
     from layan.registry.services import registry_lookup
 
+    return calls_timed(
+        lambda value: registry_lookup(office=office, user=user, **{field: value}).found, values
+    )
+
+
+def calls_timed(lookup: Callable[[str], bool], values: list[str]) -> dict:
+    """Call `lookup` (which answers whether it found the value) once per value, each timed."""
     for value in values[:WARMUP_LOOKUPS]:
-        registry_lookup(office=office, user=user, **{field: value})
+        lookup(value)
     # As a served worker does after loading (layan/wsgi.py): long-lived objects leave
     # the cyclic collector's view.
     gc.freeze()
@@ -107,9 +115,8 @@ def lookups_timed(office, user, field: str, values: list[str]) -> dict:
     clock = time.perf_counter_ns
     for value in values:
         start = clock()
-        result = registry_lookup(office=office, user=user, **{field: value})
+        found += lookup(value)
         durations.append(clock() - start)
-        found += result.found
     return {
         "count": len(values),
         "found_share": found / len(values) if values else 0.0,
@@ -122,23 +129,20 @@ def raw_lookups_timed(office, user, values: list[str]) -> dict:
     """The floor for a NIK lookup: its household read and its log row, on the bare driver.
 
     A connection of its own (sqlite3 or psycopg, autocommit), outside Django: the
-    household read by NIK as Layan's storage writes it (prepared on PostgreSQL),
-    then one INSERT of a log row, each statement committed the way Layan commits
+    household read by NIK that Layan's storage runs (prepared on PostgreSQL), then
+    one INSERT of a log row, each statement committed the way Layan commits
     (SQLite: WAL with synchronous=NORMAL; PostgreSQL: synchronous_commit as
     LAYAN_LOOKUP_LOG_DURABLE says). No token, no staff check, no office scope.
     """
     from django.conf import settings
     from django.db import connection
 
+    from layan.core.db import _sqlite_named
     from layan.registry.models import LookupLog
     from layan.registry.selectors import snapshot_active_for
-    from layan.registry.storage import COLUMNS
+    from layan.registry.storage import _household_of_nik_sql
 
-    table = connection.ops.quote_name(snapshot_active_for(office).table_name)
-    read = (
-        f"SELECT {', '.join(COLUMNS)} FROM {table} WHERE no_kk = "
-        f"(SELECT no_kk FROM {table} WHERE nik = %(nik)s) ORDER BY line"
-    )
+    read = _household_of_nik_sql(snapshot_active_for(office).table_name)
     insert = (
         f"INSERT INTO {LookupLog._meta.db_table} (office_id, user_id, nik, no_kk, found, "
         "case_ref, channel, at) VALUES (%(office)s, %(user)s, %(text)s, '', %(found)s, '', "
@@ -163,7 +167,7 @@ def raw_lookups_timed(office, user, values: list[str]) -> dict:
         driver.execute("PRAGMA synchronous=NORMAL")
 
         def run(sql: str, params: dict) -> list:
-            return driver.execute(sql.replace("%(", ":").replace(")s", ""), params).fetchall()
+            return driver.execute(_sqlite_named(sql, tuple(params)), params).fetchall()
 
     def lookup(nik: str) -> bool:
         found = bool(run(read, {"nik": int(nik)}))
@@ -173,23 +177,9 @@ def raw_lookups_timed(office, user, values: list[str]) -> dict:
         return found
 
     try:
-        for value in values[:WARMUP_LOOKUPS]:
-            lookup(value)
-        durations: list[int] = []
-        found = 0
-        clock = time.perf_counter_ns
-        for value in values:
-            start = clock()
-            found += lookup(value)
-            durations.append(clock() - start)
+        return calls_timed(lookup, values)
     finally:
         driver.close()
-    return {
-        "count": len(values),
-        "found_share": found / len(values) if values else 0.0,
-        "warmup": min(WARMUP_LOOKUPS, len(values)),
-        "ms": percentiles_ms(durations),
-    }
 
 
 def lookups_run(path: Path) -> dict:

@@ -95,8 +95,8 @@ class CsvTable(Table):
         self.path = path
         self.encoding = encoding
         self.size = path.stat().st_size
-        self._range: _RangeReader | None = None
-        self._plain_position = 0
+        self._range: _RangeReader | None = None  # of the part csv is reading
+        self._split_end = 0  # of the part last split
         with path.open(encoding=encoding, newline="") as text:
             first = text.readline()
             text.seek(0)
@@ -112,12 +112,11 @@ class CsvTable(Table):
         return csv_parts(self.path, part_bytes)
 
     def rows(self, part: Part | None = None) -> Iterator[tuple[int, list[str]]]:
-        if part is not None and part.end - part.start <= PLAIN_PART_MAX_BYTES:
+        if part is not None and part.end - part.start <= SPLIT_PART_MAX_BYTES:
             split = self._lines_of(part)
             if split is not None:
                 yield from self._split_rows(part, *split)
                 return
-        self._plain_position = 0
         part = part or Part(0, self.size)
         bounded = part.end < self.size
         self._range = _RangeReader(self.path, part.start, part.end, PART_END if bounded else b"")
@@ -155,7 +154,7 @@ class CsvTable(Table):
         with self.path.open("rb") as handle:
             handle.seek(part.start)
             data = handle.read(part.end - part.start)
-        self._plain_position = part.end
+        self._range, self._split_end = None, part.end
         if b"\x00" in data:
             return None
         if b"\r" in data:
@@ -191,14 +190,12 @@ class CsvTable(Table):
             yield line, values
 
     def position(self) -> int:
-        if self._plain_position:
-            return self._plain_position
-        return self._range.position if self._range else 0
+        return self._range.position if self._range else self._split_end
 
 
 # Parts are about a chunk's rows (pipeline.ROW_BYTES); one misled by a stray quote
 # can be most of the file, which is read through csv, a block at a time.
-PLAIN_PART_MAX_BYTES = 32_000_000
+SPLIT_PART_MAX_BYTES = 32_000_000
 
 # Appended to a part that ends before the file does: read as a row of its own only
 # when the part ends between rows; inside a quoted field it becomes field text.

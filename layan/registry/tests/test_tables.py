@@ -146,7 +146,7 @@ def test_a_reader_child_that_dies_fails_the_import_at_once(tmp_path):
     assert time.monotonic() - start < pipeline.CHILD_WAIT_SECONDS / 10
 
 
-def _plain_export(tmp_path, *, line_end: str, encoding: str, delimiter: str, bom: bool) -> bytes:
+def _lines_export(tmp_path, *, line_end: str, encoding: str, delimiter: str, bom: bool) -> bytes:
     """An export whose fields hold no line break: blank lines, a short row, quoted fields
     (delimiters and doubled quotes inside) on some lines, no final line break."""
     rows = people(50)
@@ -170,7 +170,7 @@ def test_parts_whose_lines_are_rows_are_split_as_csv_reads_them(
     tmp_path, monkeypatch, line_end, encoding, delimiter, bom
 ):
     path = tmp_path / "plain.csv"
-    path.write_bytes(_plain_export(tmp_path, line_end=line_end, encoding=encoding,
+    path.write_bytes(_lines_export(tmp_path, line_end=line_end, encoding=encoding,
                                    delimiter=delimiter, bom=bom))  # fmt: skip
     read_as = "cp1252" if encoding == "cp1252" else "utf-8-sig"
     whole = _rows_whole(path, read_as)
@@ -203,7 +203,7 @@ def test_parts_whose_lines_are_rows_are_split_as_csv_reads_them(
 )
 def test_a_part_whose_lines_are_not_rows_is_read_by_csv(tmp_path, monkeypatch, old, new):
     path = tmp_path / "odd.csv"
-    data = _plain_export(tmp_path, line_end="\n", encoding="utf-8", delimiter=",", bom=False)
+    data = _lines_export(tmp_path, line_end="\n", encoding="utf-8", delimiter=",", bom=False)
     path.write_bytes(data.replace(old, new, 1))
     split = []
     monkeypatch.setattr(tables.CsvTable, "_split_rows", _spy(tables.CsvTable._split_rows, split))
@@ -215,7 +215,7 @@ def test_a_part_whose_lines_are_not_rows_is_read_by_csv(tmp_path, monkeypatch, o
 
 def test_a_quoted_field_left_open_on_the_last_line_is_read_by_csv(tmp_path, monkeypatch):
     path = tmp_path / "open.csv"
-    data = _plain_export(tmp_path, line_end="\n", encoding="utf-8", delimiter=",", bom=False)
+    data = _lines_export(tmp_path, line_end="\n", encoding="utf-8", delimiter=",", bom=False)
     path.write_bytes(data + b'\n99,2026-09,5" STRAY,"OPEN')
     split = []
     monkeypatch.setattr(tables.CsvTable, "_split_rows", _spy(tables.CsvTable._split_rows, split))
