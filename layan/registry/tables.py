@@ -345,6 +345,14 @@ def _cell_text(cell) -> str:
     return str(cell)
 
 
+def parts_ahead(path: Path, part_bytes: int) -> Iterator[Part] | None:
+    """The parts of a CSV, cut from its bytes alone, as CsvTable.parts cuts them.
+
+    None for a sheet: its parts are row numbers that only reading it gives.
+    """
+    return None if path.suffix.lower() in XLSX_SUFFIXES else csv_parts(path, part_bytes)
+
+
 def table_open(path: Path, encoding: str) -> Table:
     if path.suffix.lower() in XLSX_SUFFIXES:
         return XlsxTable(path)

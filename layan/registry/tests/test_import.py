@@ -302,3 +302,26 @@ def test_tabs_backslashes_and_line_breaks_inside_fields_survive(db, tmp_path):
     assert found.address == "JL. MAWAR\tNO. 1\\2\nRT 3"
     assert found.birth_place == "N\\A"
     assert snapshot.rows_imported == 30
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner statistics")
+@pytest.mark.django_db(transaction=True)  # committed as an import is, not in a test transaction
+def test_on_postgresql_the_import_leaves_statistics_that_plan_lookups_on_the_indexes(tmp_path):
+    snapshot = _import(write_dtks(tmp_path / "a.csv", people(3000)))
+    table = snapshot.table_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname, n_distinct FROM pg_stats WHERE tablename = %s ORDER BY attname",
+            [table],
+        )
+        spread = dict(cursor.fetchall())
+        cursor.execute("SHOW default_statistics_target")
+        target = cursor.fetchone()[0]
+        cursor.execute(
+            f"EXPLAIN {storage._household_of_nik_sql(table)}", {"nik": int(people(1)[0].nik)}
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert set(spread) == {"nik", "no_kk"}
+    assert spread["nik"] == -1  # every NIK distinct
+    assert target == "100"  # the small sample was the ANALYZE's alone
+    assert "Seq Scan" not in plan and f"{table}_pkey" in plan and f"{table}_kk" in plan

@@ -106,16 +106,22 @@ def test_csv_parts_never_cut_between_cr_and_lf(tmp_path, monkeypatch):
         assert in_parts == _rows_whole(path)
 
 
-def test_parts_of_a_sheet_hold_its_rows_once(tmp_path):
+def _sheet(path, rows, *, blank_after: int | None = None):
+    """A DTKS workbook of `rows`; with `blank_after`, an empty row follows that one."""
     import xlsxwriter
 
-    path = tmp_path / "dtks.xlsx"
     workbook = xlsxwriter.Workbook(str(path))
     sheet = workbook.add_worksheet()
     sheet.write_row(0, 0, DTKS_HEADER)
-    for index, row in enumerate(people(50), start=1):
-        sheet.write_row(index + (index > 20), 0, row.values(index))  # a blank row 22
+    for index, row in enumerate(rows, start=1):
+        gap = blank_after is not None and index > blank_after
+        sheet.write_row(index + gap, 0, row.values(index))
     workbook.close()
+    return path
+
+
+def test_parts_of_a_sheet_hold_its_rows_once(tmp_path):
+    path = _sheet(tmp_path / "dtks.xlsx", people(50), blank_after=20)  # a blank row 22
     table = table_open(path, "")
     parts = list(table.parts(part_bytes=0, part_rows=7))
     assert len(parts) == 8
@@ -144,6 +150,65 @@ def test_a_reader_child_that_dies_fails_the_import_at_once(tmp_path):
         for _ in chunks:
             pass
     assert time.monotonic() - start < pipeline.CHILD_WAIT_SECONDS / 10
+
+
+def _rows_of_chunks(chunks) -> list[tuple]:
+    return [row for chunk in chunks for row in chunk.rows]
+
+
+def test_the_importer_cuts_a_csv_once_and_each_child_reads_the_parts_dealt_to_it(
+    tmp_path, monkeypatch
+):
+    from layan.registry import pipeline
+    from layan.registry.layouts import DTKS
+
+    path = write_dtks(tmp_path / "a.csv", _awkward_people(120))
+    source = pipeline.Source(path, "utf-8-sig", DTKS, "", chunk_rows=10)
+    every = list(tables.csv_parts(path, source.part_bytes))
+    assert len(every) > 4
+    cuts = []
+
+    def first_three(path, part_bytes):  # in the importer's process only
+        cuts.append(path)
+        return iter(every[:3])
+
+    monkeypatch.setattr(pipeline, "parts_ahead", first_three)
+    lines = [row[-1] for row in _rows_of_chunks(pipeline.chunks_parallel(source, shares=2))]
+    # The rows of those three parts, and no others: a child that cut the file itself
+    # would read every part.
+    table = table_open(path, "utf-8-sig")
+    assert lines == [line for part in every[:3] for line, _ in table.rows(part)]
+    assert cuts == [path]
+    assert 0 < len(lines) < 120
+
+
+def test_a_csv_that_cannot_be_cut_fails_the_import_naming_why(tmp_path, monkeypatch):
+    from layan.registry import pipeline
+    from layan.registry.layouts import DTKS
+
+    path = write_dtks(tmp_path / "a.csv", people(200))
+    source = pipeline.Source(path, "utf-8-sig", DTKS, "", chunk_rows=10)
+
+    def cut_then_fail(path, part_bytes):
+        parts = tables.csv_parts(path, part_bytes)
+        yield next(parts)
+        raise OSError("disk hilang")
+
+    monkeypatch.setattr(pipeline, "parts_ahead", cut_then_fail)
+    with pytest.raises(RuntimeError, match=r"Pembagian berkas gagal.*disk hilang"):
+        _rows_of_chunks(pipeline.chunks_parallel(source, shares=2))
+
+
+def test_a_sheet_read_by_children_gives_the_rows_of_reading_it_whole(tmp_path):
+    from layan.registry import pipeline
+    from layan.registry.layouts import DTKS
+
+    path = _sheet(tmp_path / "dtks.xlsx", people(90))
+    source = pipeline.Source(path, "", DTKS, "", chunk_rows=10)
+    assert tables.parts_ahead(path, source.part_bytes) is None  # each child cuts it
+    parallel = _rows_of_chunks(pipeline.chunks_parallel(source, shares=2))
+    assert parallel == _rows_of_chunks(pipeline.chunks_read(source))
+    assert len(parallel) == 90
 
 
 def _lines_export(tmp_path, *, line_end: str, encoding: str, delimiter: str, bom: bool) -> bytes:
