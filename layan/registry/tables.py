@@ -350,10 +350,14 @@ def parts_ahead(path: Path, part_bytes: int) -> Iterator[Part] | None:
 
     None for a sheet: its parts are row numbers that only reading it gives.
     """
-    return None if path.suffix.lower() in XLSX_SUFFIXES else csv_parts(path, part_bytes)
+    return None if _is_sheet(path) else csv_parts(path, part_bytes)
 
 
 def table_open(path: Path, encoding: str) -> Table:
-    if path.suffix.lower() in XLSX_SUFFIXES:
+    if _is_sheet(path):
         return XlsxTable(path)
     return CsvTable(path, encoding)
+
+
+def _is_sheet(path: Path) -> bool:
+    return path.suffix.lower() in XLSX_SUFFIXES
