@@ -47,7 +47,7 @@ def _date_read(text: str, fmt: str) -> date | None:
         return None
 
 
-class _BirthDates(dict):
+class BirthDates(dict):
     """Raw birth-date cell -> ISO text, or None when it is not a real, past date.
 
     A dict that works out a cell the first time it is asked for it: a file holds
@@ -77,6 +77,22 @@ def _digits(raw: str) -> str:
     return raw.replace(".", "").replace(" ", "")
 
 
+def field_positions(layout: Layout, headers: list[str]) -> tuple[dict[str, int], list[int]]:
+    """Each mapped field's column, and the columns the details text is joined from.
+
+    The details text: DETAIL_FIELDS in order (an absent field reads position
+    len(headers), the empty cell appended to every row), then the columns no
+    field maps.
+    """
+    position = {h.strip().lower(): i for i, h in enumerate(headers)}
+    index = {f: position[c.lower()] for f, c in layout.columns.items() if c.lower() in position}
+    blank = len(headers)
+    mapped = set(index.values())
+    detail_at = [index.get(f, blank) for f in DETAIL_FIELDS]
+    detail_at += [i for i in range(len(headers)) if i not in mapped]
+    return index, detail_at
+
+
 def converter_build(
     layout: Layout,
     headers: list[str],
@@ -93,8 +109,7 @@ def converter_build(
     Each stored row's regency code (4 digits) is added to `regencies` when given.
     """
     regency_add = regencies.add if regencies is not None else None
-    position = {h.strip().lower(): i for i, h in enumerate(headers)}
-    index = {f: position[c.lower()] for f, c in layout.columns.items() if c.lower() in position}
+    index, detail_at = field_positions(layout, headers)
     header = {f: headers[i] for f, i in index.items()}
     get = index.get
     i_nik, i_kk, i_name, i_sex, i_birth = (
@@ -104,16 +119,10 @@ def converter_build(
     i_district, i_village = get("district_code"), get("village_code")
     i_desil = get("desil")
     flag_at = [(get(f), FLAG_BITS[f]) for f in ("pkh", "bpnt", "pbi") if get(f) is not None]
-    # The details text: DETAIL_FIELDS in order (an absent field reads the empty
-    # cell appended to every row), then the columns no field maps.
-    blank = len(headers)
-    mapped = set(index.values())
-    detail_at = [get(f, blank) for f in DETAIL_FIELDS]
-    detail_at += [i for i in range(len(headers)) if i not in mapped]
     details_of = itemgetter(*detail_at)
     join = DETAIL_SEP.join
     sex_words, flag_words = layout.sex, layout.flags
-    birth_dates = _BirthDates(layout.date_formats)
+    birth_dates = BirthDates(layout.date_formats)
     region_prefix = region.replace(".", "")
 
     # Exports write the same few words for sex and flags; looking the raw cell up
@@ -131,7 +140,7 @@ def converter_build(
 
     # Per-file memos of the hot loop: the rows of one household follow each other
     # (same No KK, same village), and a file writes few distinct sex and desil
-    # cells; each is checked once, then looked up (birth dates: _BirthDates).
+    # cells; each is checked once, then looked up (birth dates: BirthDates).
     kk_ok = ""
     area_seen: str | None = None  # a village code already checked
     sex_known: dict[str, str] = {}  # sex cell + the NIK's day-tens digit -> "L"/"P"
@@ -182,7 +191,8 @@ def converter_build(
                 desil = desil_known[raw_desil]
             except KeyError:
                 text = raw_desil.strip()
-                if text and (not text.isdigit() or not 1 <= int(text) <= 10):
+                # isdecimal: the digits int() reads (isdigit also takes e.g. '²').
+                if text and (not text.isdecimal() or not 1 <= int(text) <= 10):
                     return reject(line, "desil", text, "desil harus angka 1 sampai 10")
                 desil = desil_known[raw_desil] = int(text) if text else None
         # A file spells its programme flags in a handful of combinations: each one's

@@ -17,9 +17,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from layan.registry.columnar import ColumnarConverter
 from layan.registry.converting import Converter, converter_build
 from layan.registry.layouts import Layout
-from layan.registry.tables import Part, PartMisaligned, Table, parts_ahead, table_open
+from layan.registry.tables import CsvTable, Part, PartMisaligned, Table, parts_ahead, table_open
 
 # Files smaller than this are read in-process: a second process costs more than it saves.
 PARALLEL_FROM_BYTES = 8_000_000
@@ -30,6 +31,8 @@ CHUNK_ROWS = 20_000
 # bytes a row), so that a part makes one chunk.
 ROW_BYTES = 150
 CHILD_WAIT_SECONDS = 600
+# A part is read whole by the columnar converter only up to this size (memory stays flat).
+COLUMNAR_MAX_BYTES = 4 * CHUNK_ROWS * ROW_BYTES
 
 
 @dataclass
@@ -89,10 +92,44 @@ def chunks_read(
         if dealt is None:
             parts = table.parts(part_bytes=source.part_bytes, part_rows=source.chunk_rows)
             dealt = (part for number, part in enumerate(parts) if number % shares == share)
+        columnar = _columnar_for(source, table, convert, regencies)
         for part in dealt:
+            if columnar is not None and (chunk := _part_columnar(columnar, table, part)):
+                chunk.regencies = set(regencies)
+                regencies.clear()
+                yield chunk
+                continue
             yield from _part_chunks(source, table, part, convert, regencies)
     finally:
         table.close()
+
+
+def _columnar_for(source: Source, table: Table, convert: Converter, regencies: set[str]):
+    """A columnar converter for the parts of this file, when it can read them.
+
+    For COPY text (PostgreSQL) from a CSV; SQLite's executemany wants a tuple a row,
+    which Arrow would have to hand back as Python objects, one by one.
+    """
+    if not (source.as_copy and isinstance(table, CsvTable)):
+        return None
+    if not ColumnarConverter.usable(source.layout, table.headers):
+        return None
+    return ColumnarConverter(
+        source.layout, table.headers, delimiter=table.delimiter, encoding=source.encoding,
+        region=source.region, convert=convert, regencies=regencies,
+    )  # fmt: skip
+
+
+def _part_columnar(columnar: ColumnarConverter, table: CsvTable, part: Part) -> Chunk | None:
+    """The part as one chunk, validated by columns; None when it must go row by row."""
+    if part.end - part.start > COLUMNAR_MAX_BYTES:
+        return None  # a part misled by a stray quote: read it through csv, a block at a time
+    header = part.start == 0
+    done = columnar.part(table.part_data(part), part.lines_before + header + 1, header=header)
+    if done is None:
+        return None
+    copy, count, rejected = done
+    return Chunk([], rejected, table.position(), copy=copy, count=count, part_end=True)
 
 
 def _part_chunks(

@@ -151,10 +151,7 @@ class CsvTable(Table):
         would take in the next item). Otherwise, and with NUL or a lone CR, which csv
         reads its own way, csv reads the part as a stream.
         """
-        with self.path.open("rb") as handle:
-            handle.seek(part.start)
-            data = handle.read(part.end - part.start)
-        self._range, self._split_end = None, part.end
+        data = self.part_data(part)
         if b"\x00" in data:
             return None
         if b"\r" in data:
@@ -173,6 +170,14 @@ class CsvTable(Table):
             return None
         quoted.pop()  # the marker's
         return lines, quoted
+
+    def part_data(self, part: Part) -> bytes:
+        """The bytes of a part, read whole (the reading position moves to its end)."""
+        with self.path.open("rb") as handle:
+            handle.seek(part.start)
+            data = handle.read(part.end - part.start)
+        self._range, self._split_end = None, part.end
+        return data
 
     def _split_rows(
         self, part: Part, lines: list[str], quoted: list[list[str]]

@@ -1,0 +1,280 @@
+"""Validating a CSV part a column at a time, with Arrow's compute kernels.
+
+Row by row (converting.py) a row costs a few microseconds of Python, most of
+an import's CPU. Here Arrow's CSV reader (C++) parses a whole part and each
+check runs over a whole column; a row that passes every check goes into the
+COPY text without a Python step. A row that any check does not pass, or is
+not sure of, goes through the row converter, which gives its stored row or
+its exact rejection: both roads store and reject the same rows, with the same
+reasons. Columns of few distinct values (sex, birth date, village, desil,
+flags) are worked out once per distinct value, by the row converter's rules.
+
+Used for PostgreSQL (COPY text) and for parts whose every row is one line,
+so that a row's line number is its position in the part. Anything else
+(a field running over a line break, a row of the wrong width, bytes that do
+not decode) leaves the part to the row converter (None).
+"""
+
+import io
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
+
+from layan.core.nik import _FEB_29, _KK_DDMM, _LEAP_YY, _NIK_DDMM, PROVINCE_CODES
+from layan.registry.converting import BirthDates, Converter, Rejected, field_positions
+from layan.registry.layouts import Layout
+from layan.registry.storage import COPY_NULL, FLAG_BITS
+
+_PROVINCES = pa.array(sorted(PROVINCE_CODES))
+_FEMALE_DAY_TENS = pa.array(list("4567"))
+_LEAP = pa.array(sorted(_LEAP_YY))
+_NIK_DATES = (pa.array(sorted(_NIK_DDMM)), pa.array(sorted(_FEB_29)))
+_KK_DATES = (pa.array(sorted(_KK_DDMM)), pa.array(["2902"]))
+# What str.strip() strips: every character str.isspace() holds true (a test checks).
+PYTHON_SPACES = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+# What COPY's text format must escape (storage.copy_escape).
+_COPY_SPECIAL = r"[\\\t\n\r]"
+
+
+class ColumnarConverter:
+    """Turns one CSV part (its bytes) into COPY text and rejections, or says it cannot."""
+
+    def __init__(self, layout: Layout, headers: list[str], *, delimiter: str, encoding: str,
+                 region: str, convert: Converter, regencies: set[str]):  # fmt: skip
+        self.convert, self.regencies = convert, regencies
+        self.delimiter, self.encoding = delimiter, encoding
+        self.width = len(headers)
+        self.names = [f"c{i}" for i in range(self.width)]
+        self._numbers = pa.array([], pa.int64())
+        index, detail_at = field_positions(layout, headers)
+        self.index, self.detail_at = index, detail_at
+        region_prefix = region.replace(".", "")
+        sex_words, flag_words = layout.sex, layout.flags
+        sex_exact = {**{k.title(): v for k, v in sex_words.items()}, **sex_words}
+        flag_exact = {**{k.title(): v for k, v in flag_words.items()}, **flag_words}
+
+        def sex_of(raw: str) -> str | None:
+            return sex_exact.get(raw) or sex_words.get(raw.strip().upper())
+
+        def village_of(raw: str) -> str | None:
+            plain = raw.isascii() and raw.isdigit() and len(raw) >= 4
+            return raw if plain and raw.startswith(region_prefix) else None
+
+        def desil_of(raw: str) -> str | None:
+            text = raw.strip()
+            if not text:
+                return COPY_NULL
+            plain = text.isascii() and text.isdigit() and 1 <= int(text) <= 10
+            return str(int(text)) if plain else None
+
+        def flag_of(bit: int):
+            def bits(raw: str) -> str | None:
+                value = flag_exact.get(raw)
+                if value is None:
+                    value = flag_words.get(raw.strip().upper())
+                return None if value is None else str(bit if value else 0)
+
+            return bits
+
+        self.values = {
+            "sex": _Distinct(sex_of),
+            "birth_date": _Distinct(BirthDates(layout.date_formats).__getitem__),
+            "village_code": _Distinct(village_of),
+            "desil": _Distinct(desil_of),
+            **{f: _Distinct(flag_of(FLAG_BITS[f])) for f in ("pkh", "bpnt", "pbi") if f in index},
+        }
+
+    @classmethod
+    def usable(cls, layout: Layout, headers: list[str]) -> bool:
+        """Whether a file of this layout can be read by columns (rows need a village code)."""
+        index, _ = field_positions(layout, headers)
+        return "village_code" in index
+
+    def part(
+        self, data: bytes, first_line: int, *, header: bool
+    ) -> tuple[bytes, int, list[Rejected]] | None:
+        """COPY text of the stored rows, their count, and the rejections; None: use rows.
+
+        `first_line`: the line number of the part's first row (after the header
+        line when `header`).
+        """
+        data = self._utf8(data)
+        if data is None or data.count(b'"') % 2:
+            return None  # a quote left open: how csv reads it depends on what follows
+        try:
+            table = self._read(data, header=header)
+        except (pa.ArrowException, ValueError):
+            return None
+        if table.num_rows != _lines(data) - header:
+            return None  # a blank line, or a quoted field holding a line break
+        if table.num_rows == 0:
+            return b"", 0, []
+        # A backslash or a tab inside a field (a quoted one, in a tab-separated file)
+        # needs COPY's escapes; most parts have none, which one scan of the bytes shows.
+        tab_in_field = b"\t" in data if self.delimiter != "\t" else b'"' in data
+        return self._convert(table, first_line, escapes=b"\\" in data or tab_in_field)
+
+    def _utf8(self, data: bytes) -> bytes | None:
+        if b"\x00" in data:
+            return None
+        if b"\r" in data:
+            data = data.replace(b"\r\n", b"\n")
+            if b"\r" in data:
+                return None  # a lone CR: csv reads it its own way
+        if self.encoding == "cp1252":
+            try:
+                return data.decode("cp1252").encode()
+            except UnicodeDecodeError:
+                return None
+        return data
+
+    def _read(self, data: bytes, *, header: bool) -> pa.Table:
+        table = pa_csv.read_csv(
+            io.BytesIO(data),
+            read_options=pa_csv.ReadOptions(
+                column_names=self.names, skip_rows=int(header), use_threads=False,
+                block_size=max(len(data) + 1, 1 << 20),
+            ),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=self.delimiter, quote_char='"', double_quote=True,
+                newlines_in_values=True, ignore_empty_lines=True,
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={name: pa.string() for name in self.names},
+                strings_can_be_null=False, quoted_strings_can_be_null=False,
+            ),
+        )  # fmt: skip
+        return table
+
+    def _convert(
+        self, table: pa.Table, first_line: int, *, escapes: bool
+    ) -> tuple[bytes, int, list[Rejected]]:
+        columns = [c.combine_chunks() for c in table.columns]
+
+        def column(field: str) -> pa.Array:
+            return columns[self.index[field]]
+
+        nik, no_kk, name = column("nik"), column("no_kk"), column("name")
+        sex = self.values["sex"].of(column("sex"))
+        birth = self.values["birth_date"].of(column("birth_date"))
+        area = self.values["village_code"].of(column("village_code"))
+        desil = self.values["desil"].of(column("desil")) if "desil" in self.index else None
+        flags = self._flags(column)
+        blank = pa.repeat("", table.num_rows)
+        details = pc.binary_join_element_wise(
+            *(columns[i] if i < self.width else blank for i in self.detail_at), "\x1f"
+        )
+        named = pc.greater(pc.binary_length(name), 0)
+        female = pc.is_in(pc.utf8_slice_codeunits(nik, 6, 7), value_set=_FEMALE_DAY_TENS)
+        checks = [
+            _structure_ok(nik, *_NIK_DATES),
+            _structure_ok(no_kk, *_KK_DATES),
+            pc.and_(named, pc.equal(pc.utf8_trim(name, PYTHON_SPACES), name)),  # strip()ped
+            pc.equal(sex, pc.if_else(female, "P", "L")),
+            pc.is_valid(birth),
+            pc.is_valid(area),
+        ]
+        if escapes:  # somewhere in the part: find the rows (a field holds no line break)
+            checks.append(pc.invert(pc.match_substring_regex(name, _COPY_SPECIAL)))
+            checks.append(pc.invert(pc.match_substring_regex(details, _COPY_SPECIAL)))
+        if desil is not None:
+            checks.append(pc.is_valid(desil))
+        else:
+            desil = pa.repeat(COPY_NULL, table.num_rows)
+        if flags is not None:
+            checks.append(pc.is_valid(flags))
+        else:
+            flags = pa.repeat("0", table.num_rows)
+        good = checks[0]
+        for check in checks[1:]:
+            good = pc.and_(good, pc.fill_null(check, False))
+        line = pc.cast(pc.add(self._counting(table.num_rows), first_line), pa.string())
+        ends = pc.binary_join_element_wise(line, "", "\n")  # the line number, then LF
+        text = pc.filter(
+            pc.binary_join_element_wise(nik, no_kk, name, sex, birth, area, desil, flags,
+                                        details, ends, "\t"),
+            good,
+        )  # fmt: skip
+        regencies = pc.unique(pc.utf8_slice_codeunits(pc.filter(area, good), 0, 4))
+        self.regencies.update(regencies.to_pylist())
+        copy, count, rejected = [_string_bytes(text)], len(text), []
+        for result in self._by_rows(table, pc.invert(good), first_line):
+            if len(result) == 4:
+                rejected.append(result)
+            else:
+                copy.append(result.encode())
+                count += 1
+        return b"".join(copy), count, rejected
+
+    def _counting(self, count: int) -> pa.Array:
+        """0, 1, … count - 1: made once (from a Python range it costs more than the rest)."""
+        if len(self._numbers) < count:
+            self._numbers = pa.array(range(max(count, 2 * len(self._numbers))), pa.int64())
+        return self._numbers.slice(0, count)
+
+    def _flags(self, column) -> pa.Array | None:
+        total = None
+        for field in ("pkh", "bpnt", "pbi"):
+            if field not in self.values:
+                continue
+            bits = pc.cast(self.values[field].of(column(field)), pa.int8())
+            total = bits if total is None else pc.add(total, bits)
+        return None if total is None else pc.cast(total, pa.string())
+
+    def _by_rows(self, table: pa.Table, mask: pa.Array, first_line: int):
+        """The row converter's results for the rows the columns did not settle."""
+        at = pc.indices_nonzero(mask)
+        if len(at) == 0:
+            return
+        rows = table.take(at)
+        columns = [rows.column(i).to_pylist() for i in range(self.width)]
+        for offset, values in zip(at.to_pylist(), zip(*columns, strict=True), strict=True):
+            yield self.convert(first_line + offset, list(values))
+
+
+class _Distinct(dict):
+    """Raw cell -> stored text, or None when unsure; `rule` decides each distinct cell once."""
+
+    def __init__(self, rule):
+        super().__init__()
+        self.rule = rule
+
+    def __missing__(self, raw: str) -> str | None:
+        value = self[raw] = self.rule(raw)
+        return value
+
+    def of(self, column: pa.Array) -> pa.Array:
+        """The column mapped cell by cell (a lookup per distinct cell of the column)."""
+        encoded = pc.dictionary_encode(column)
+        mapped = list(map(self.__getitem__, encoded.dictionary.to_pylist()))
+        return pc.take(pa.array(mapped, pa.string()), encoded.indices)
+
+
+def _structure_ok(numbers: pa.Array, dates: pa.Array, feb_29: pa.Array) -> pa.Array:
+    """nik_problem / kk_problem is None, for a whole column (16 digits, province, date, serial)."""
+    ok = pc.and_(pc.equal(pc.binary_length(numbers), 16), pc.ascii_is_decimal(numbers))
+    ok = pc.and_(ok, pc.is_in(pc.utf8_slice_codeunits(numbers, 0, 2), value_set=_PROVINCES))
+    ddmm = pc.utf8_slice_codeunits(numbers, 6, 10)
+    ok = pc.and_(ok, pc.is_in(ddmm, value_set=dates))
+    not_leap = pc.invert(pc.is_in(pc.utf8_slice_codeunits(numbers, 10, 12), value_set=_LEAP))
+    ok = pc.and_not(ok, pc.and_(pc.is_in(ddmm, value_set=feb_29), not_leap))
+    return pc.and_(ok, pc.not_equal(pc.utf8_slice_codeunits(numbers, 12, 16), "0000"))
+
+
+def _lines(data: bytes) -> int:
+    """Lines of the text: its line breaks, and a last line with none."""
+    return data.count(b"\n") + (bool(data) and not data.endswith(b"\n"))
+
+
+def _string_bytes(strings: pa.Array) -> bytes:
+    """The strings of an Arrow string array one after another: its data buffer's span."""
+    if len(strings) == 0:
+        return b""
+    _, offsets, data = strings.buffers()
+    at = memoryview(offsets).cast("i")
+    start, end = at[strings.offset], at[strings.offset + len(strings)]
+    return data.slice(start, end - start).to_pybytes()

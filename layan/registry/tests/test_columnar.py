@@ -1,0 +1,173 @@
+"""Validating by columns stores and rejects exactly what validating row by row does."""
+
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from layan.registry import columnar, pipeline
+from layan.registry.layouts import DTKS
+from layan.registry.tables import table_open
+from layan.registry.tests.factories import DTKS_HEADER, people, person, write_dtks
+from layan.registry.tests.test_tables import _awkward_people, _lines_export
+
+
+def _results(path: Path, *, region: str = "", encoding: str = "utf-8-sig", part_bytes=700):
+    """Stored COPY lines, rejections and regencies of a file: by columns, and row by row.
+
+    Both read the same parts as a validator child does; `used` counts the parts
+    the columns settled (the rest went row by row).
+    """
+    source = pipeline.Source(path, encoding, DTKS, region, 20_000, as_copy=True)
+    table = table_open(path, encoding)
+    parts = list(table.parts(part_bytes=part_bytes, part_rows=7))
+    table.close()
+    used = []
+    real_part = columnar.ColumnarConverter.part
+
+    def counted(self, *args, **kwargs):
+        done = real_part(self, *args, **kwargs)
+        used.append(done is not None)
+        return done
+
+    def read(with_columns: bool):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(columnar.ColumnarConverter, "part", counted)
+            if not with_columns:
+                patch.setattr(pipeline, "_columnar_for", lambda *args: None)
+            chunks = list(pipeline.chunks_read(source, 0, 2, iter(parts)))
+        lines = sorted(b"".join(chunk.copy for chunk in chunks).decode().splitlines())
+        rejected = sorted(r for chunk in chunks for r in chunk.rejected)
+        regencies = set().union(*(chunk.regencies for chunk in chunks))
+        assert sum(chunk.count for chunk in chunks) == len(lines)
+        return lines, rejected, regencies
+
+    by_columns = read(True)
+    assert len(used) == len(parts)
+    return by_columns, read(False), sum(used)
+
+
+def _broken_people() -> list:
+    """Valid people, and a row broken each way the importer rejects or must clean."""
+    rows = people(30)
+    female = person(900, female=True)
+    changes = [
+        {"nik": ""}, {"nik": rows[0].nik[:-1]}, {"nik": "99" + rows[0].nik[2:]},
+        {"nik": rows[0].nik[:12] + "0000"}, {"nik": f" {rows[1].nik}"},
+        {"no_kk": "x" * 16}, {"no_kk": rows[0].no_kk[:6] + "320107" + rows[0].no_kk[12:]},
+        {"nama": ""}, {"nama": "  SITI  "}, {"nama": "SITI\x1f"}, {"nama": "BACK\\SLASH"},
+        {"jenis_kelamin": "PEREMPUAN"}, {"jenis_kelamin": "X"}, {"jenis_kelamin": " l "},
+        {"tanggal_lahir": "1963-02-30"}, {"tanggal_lahir": "1963-9-2"}, {"tanggal_lahir": ""},
+        {"tanggal_lahir": "2999-01-01"}, {"desil": "11"}, {"desil": " 04"}, {"desil": ""},
+        {"pkh": "mungkin"}, {"pkh": " Ya "}, {"bpnt": ""}, {"kode_kabupaten": "7371"},
+        {"extra": {"kode_desa": "73O8012001"}}, {"extra": {"alamat": "TAB\tDI SINI"}},
+    ]  # fmt: skip
+    for number, change in enumerate(changes):
+        rows.append(person(100 + number, **change))
+    rows.append(female)
+    rows.append(rows[3])  # a NIK twice: both stored here, the database rejects one
+    return rows
+
+
+@pytest.mark.parametrize("region", ["", "73.08"])
+def test_every_rejection_reason_comes_out_the_same_by_columns(tmp_path, region):
+    path = write_dtks(tmp_path / "broken.csv", _broken_people())
+    by_columns, by_rows, used = _results(path, region=region)
+    assert by_columns == by_rows
+    lines, rejected, regencies = by_columns
+    assert len(rejected) >= 15 and len(lines) >= 30 and "7308" in regencies
+    assert used > 0  # the columns did settle parts, not only hand them to rows
+
+
+@pytest.mark.parametrize(
+    ("line_end", "encoding", "delimiter", "bom"),
+    [("\n", "utf-8", ",", False), ("\r\n", "utf-8", ";", True), ("\r\n", "cp1252", "\t", False)],
+)
+def test_crlf_windows_1252_and_other_delimiters_come_out_the_same(
+    tmp_path, line_end, encoding, delimiter, bom
+):
+    path = tmp_path / "plain.csv"
+    path.write_bytes(_lines_export(tmp_path, line_end=line_end, encoding=encoding,
+                                   delimiter=delimiter, bom=bom))  # fmt: skip
+    read_as = "cp1252" if encoding == "cp1252" else "utf-8-sig"
+    by_columns, by_rows, used = _results(path, encoding=read_as, part_bytes=900)
+    assert by_columns == by_rows
+    assert len(by_columns[0]) == 49 and len(by_columns[1]) == 1  # the short row: no NIK
+    assert used > 0
+
+
+def test_parts_whose_fields_hold_line_breaks_go_row_by_row(tmp_path):
+    path = write_dtks(tmp_path / "awkward.csv", _awkward_people(60))
+    by_columns, by_rows, used = _results(path, part_bytes=2_000)
+    assert by_columns == by_rows and len(by_columns[0]) == 60
+    assert used < 4  # most parts hold a quoted line break: not read by columns
+
+
+@pytest.mark.parametrize(
+    ("address", "width"),
+    [
+        ('"DUSUN,\nRT 2"', 0),  # a line break inside quotes
+        ('"DUSUN,RT 2', 0),  # a quote left open
+        ("DUSUN\rRT 2", 0),  # a lone CR
+        ("DUSUN\x00", 0),
+        ("DUSUN", -1),  # a short row
+        ("DUSUN", 1),  # a long one
+    ],
+)
+def test_a_part_the_columns_cannot_read_alike_is_left_to_rows(address, width):
+    converter = columnar.ColumnarConverter(
+        DTKS, DTKS_HEADER, delimiter=",", encoding="utf-8-sig", region="",
+        convert=lambda line, values: (line, "nik", "", "x"), regencies=set(),
+    )  # fmt: skip
+
+    def data(address: str, width: int = 0) -> bytes:
+        row = person(1, extra={"alamat": address}).values(1)
+        row = row[:width] if width < 0 else row + ["LEBIH"] * width
+        return (",".join(row) + "\n").encode()
+
+    assert converter.part(data(address, width), 2, header=False) is None
+    assert converter.part(data("DUSUN") + b"\n", 2, header=False) is None  # a blank line
+    stored, count, rejected = converter.part(data("DUSUN, RT 2".replace(",", "")), 2, header=False)
+    assert count == 1 and rejected == [] and stored.endswith(b"\t2\n")
+
+
+def test_python_spaces_are_what_str_strip_strips():
+    spaces = {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}
+    assert set(columnar.PYTHON_SPACES) == spaces
+
+
+# Cells a real export holds, and the odd ones an officer's spreadsheet makes.
+_CELLS = {
+    "nama": ["SITI", " SITI", "SITI\xa0", "\u3000SITI", "SITI\x1c", "É SITI", "A\\B", "A\tB",
+             "", "A, B", 'A "B"', "\x85"],
+    "jenis_kelamin": ["LAKI-LAKI", "PEREMPUAN", "L", "p", " Laki-Laki", "X", "", "1"],
+    "tanggal_lahir": ["1963-09-12", "1963-9-12", " 1963-09-12", "1963-02-29", "1964-02-29",
+                      "12/09/1963", "", "1899-12-31", "1963-09-12 "],
+    "desil": ["1", "10", "", " 7 ", "0", "11", "07", "x", "²", "٤"],
+    "pkh": ["1", "0", "Ya", "tidak", " Y ", "", "-", "2"],
+    "kode_desa": ["7308012001", "730801", "7308", "730", "7371012001", " 7308012001",
+                  "73.08.01.2001", "٧٣٠٨٠١٢٠٠١", ""],
+    "alamat": ["DUSUN", "A\\B", "A\tB", "", 'JL "X"'],
+}  # fmt: skip
+_cell_changes = st.fixed_dictionaries({name: st.sampled_from(c) for name, c in _CELLS.items()})
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(changes=st.lists(st.tuples(st.booleans(), _cell_changes), min_size=1, max_size=25),
+       region=st.sampled_from(["", "73.08"]))  # fmt: skip
+def test_any_mix_of_odd_cells_comes_out_the_same_by_columns(changes, region):
+    rows = []
+    for number, (female, cells) in enumerate(changes, start=1):
+        row = person(number, female=female)
+        row.extra = {"kode_desa": cells.pop("kode_desa"), "alamat": cells.pop("alamat")}
+        for name, value in cells.items():
+            setattr(row, name, value)
+        rows.append(row)
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_dtks(Path(folder) / "odd.csv", rows)
+        by_columns, by_rows, used = _results(path, region=region, part_bytes=1_500)
+    assert by_columns == by_rows
+    assert used > 0
