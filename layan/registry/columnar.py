@@ -16,21 +16,40 @@ not decode) leaves the part to the row converter (None).
 """
 
 import io
+from datetime import date
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from layan.core.nik import _FEB_29, _KK_DDMM, _LEAP_YY, _NIK_DDMM, PROVINCE_CODES
-from layan.registry.converting import BirthDates, Converter, Rejected, field_positions
+from layan.registry.converting import (
+    EARLIEST_BIRTH,
+    BirthDates,
+    Converter,
+    Rejected,
+    field_positions,
+)
 from layan.registry.layouts import Layout
 from layan.registry.storage import COPY_NULL, FLAG_BITS
 
-_PROVINCES = pa.array(sorted(PROVINCE_CODES))
-_FEMALE_DAY_TENS = pa.array(list("4567"))
-_LEAP = pa.array(sorted(_LEAP_YY))
-_NIK_DATES = (pa.array(sorted(_NIK_DDMM)), pa.array(sorted(_FEB_29)))
-_KK_DATES = (pa.array(sorted(_KK_DDMM)), pa.array(["2902"]))
+
+def _numbers(texts) -> pa.Array:
+    return pa.array(sorted(int(text) for text in texts), pa.int64())
+
+
+# core.nik's sets, as numbers: a NIK is read as one integer and its parts are
+# taken by division, which costs a small share of slicing its text.
+_PROVINCES = _numbers(PROVINCE_CODES)
+_LEAP = _numbers(_LEAP_YY)
+_NIK_DATES = (_numbers(_NIK_DDMM), _numbers(_FEB_29))
+_KK_DATES = (_numbers(_KK_DDMM), _numbers(["2902"]))
+_FEMALE_FROM_DDMM = 4000  # a woman's day of birth is 41-71
+# Text of a fixed-width date format -> its ISO text (ISO itself needs none).
+_TO_ISO = {
+    "%d/%m/%Y": (r"^(\d\d)/(\d\d)/(\d\d\d\d)$", r"\3-\2-\1"),
+    "%d-%m-%Y": (r"^(\d\d)-(\d\d)-(\d\d\d\d)$", r"\3-\2-\1"),
+}
 # What str.strip() strips: every character str.isspace() holds true (a test checks).
 PYTHON_SPACES = (
     "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
@@ -80,6 +99,10 @@ class ColumnarConverter:
 
             return bits
 
+        (date_format,) = layout.date_formats if len(layout.date_formats) == 1 else (None,)
+        # A single format whose dates are read by position: checked by columns.
+        self.iso_date = date_format if date_format in {"%Y-%m-%d", *_TO_ISO} else None
+        self.birth_range = (EARLIEST_BIRTH.isoformat(), date.today().isoformat())
         self.values = {
             "sex": _Distinct(sex_of),
             "birth_date": _Distinct(BirthDates(layout.date_formats).__getitem__),
@@ -160,7 +183,7 @@ class ColumnarConverter:
 
         nik, no_kk, name = column("nik"), column("no_kk"), column("name")
         sex = self.values["sex"].of(column("sex"))
-        birth = self.values["birth_date"].of(column("birth_date"))
+        birth = self._births(column("birth_date"))
         area = self.values["village_code"].of(column("village_code"))
         desil = self.values["desil"].of(column("desil")) if "desil" in self.index else None
         flags = self._flags(column)
@@ -169,10 +192,11 @@ class ColumnarConverter:
             *(columns[i] if i < self.width else blank for i in self.detail_at), "\x1f"
         )
         named = pc.greater(pc.binary_length(name), 0)
-        female = pc.is_in(pc.utf8_slice_codeunits(nik, 6, 7), value_set=_FEMALE_DAY_TENS)
+        nik_ok, nik_ddmm = _structure_ok(nik, *_NIK_DATES)
+        female = pc.greater_equal(nik_ddmm, _FEMALE_FROM_DDMM)
         checks = [
-            _structure_ok(nik, *_NIK_DATES),
-            _structure_ok(no_kk, *_KK_DATES),
+            nik_ok,
+            _structure_ok(no_kk, *_KK_DATES)[0],
             pc.and_(named, pc.equal(pc.utf8_trim(name, PYTHON_SPACES), name)),  # strip()ped
             pc.equal(sex, pc.if_else(female, "P", "L")),
             pc.is_valid(birth),
@@ -209,6 +233,30 @@ class ColumnarConverter:
                 copy.append(result.encode())
                 count += 1
         return b"".join(copy), count, rejected
+
+    def _births(self, raw: pa.Array) -> pa.Array:
+        """ISO birth dates, null where unsure (the row converter then decides).
+
+        A cell written exactly in the layout's fixed-width format, of a real date
+        from 1900 to today, is what the row converter stores as it is (ISO) or
+        rearranged; anything else (spaces, missing zeros, other formats) is left
+        to it. Several formats, or another one: each distinct cell is read once.
+        """
+        if self.iso_date is None:
+            return self.values["birth_date"].of(raw)
+        iso, written = raw, None
+        if self.iso_date in _TO_ISO:
+            iso = pc.replace_substring_regex(raw, *_TO_ISO[self.iso_date])
+            written = pc.not_equal(iso, raw)  # the cell was in the format (ISO is not)
+        read = pc.strptime(iso, format="%Y-%m-%d", unit="s", error_is_null=True)
+        # Read back, a real date gives its own text again: 1963-02-30 would not.
+        real = pc.fill_null(pc.equal(pc.cast(pc.cast(read, pa.date32()), pa.string()), iso), False)
+        earliest, today = self.birth_range
+        valid = pc.and_(real, pc.greater_equal(iso, earliest))
+        valid = pc.and_(valid, pc.less_equal(iso, today))
+        if written is not None:
+            valid = pc.and_(valid, written)
+        return pc.if_else(valid, iso, None)
 
     def _counting(self, count: int) -> pa.Array:
         """0, 1, … count - 1: made once (from a Python range it costs more than the rest)."""
@@ -254,15 +302,29 @@ class _Distinct(dict):
         return pc.take(pa.array(mapped, pa.string()), encoded.indices)
 
 
-def _structure_ok(numbers: pa.Array, dates: pa.Array, feb_29: pa.Array) -> pa.Array:
-    """nik_problem / kk_problem is None, for a whole column (16 digits, province, date, serial)."""
-    ok = pc.and_(pc.equal(pc.binary_length(numbers), 16), pc.ascii_is_decimal(numbers))
-    ok = pc.and_(ok, pc.is_in(pc.utf8_slice_codeunits(numbers, 0, 2), value_set=_PROVINCES))
-    ddmm = pc.utf8_slice_codeunits(numbers, 6, 10)
+def _structure_ok(
+    numbers: pa.Array, dates: pa.Array, feb_29: pa.Array
+) -> tuple[pa.Array, pa.Array]:
+    """Where nik_problem / kk_problem is None, for a whole column; and each DDMM.
+
+    16 ASCII digits PP RR DD DDMMYY NNNN: an existing province, a real day and
+    month (29 February only in a YY divisible by 4), a serial other than 0000.
+    """
+    shaped = pc.and_(pc.equal(pc.binary_length(numbers), 16), pc.ascii_is_decimal(numbers))
+    value = pc.cast(pc.if_else(shaped, numbers, "0"), pa.int64())
+
+    def above(digits: int) -> pa.Array:  # the number without its last `digits` digits
+        return pc.divide(value, 10**digits)
+
+    def within(high: int, low: int) -> pa.Array:  # digits high..low, counted from the right
+        return pc.subtract(above(low), pc.multiply(above(high), 10 ** (high - low)))
+
+    ddmm, yy = within(10, 6), within(6, 4)
+    ok = pc.and_(shaped, pc.is_in(above(14), value_set=_PROVINCES))
     ok = pc.and_(ok, pc.is_in(ddmm, value_set=dates))
-    not_leap = pc.invert(pc.is_in(pc.utf8_slice_codeunits(numbers, 10, 12), value_set=_LEAP))
+    not_leap = pc.invert(pc.is_in(yy, value_set=_LEAP))
     ok = pc.and_not(ok, pc.and_(pc.is_in(ddmm, value_set=feb_29), not_leap))
-    return pc.and_(ok, pc.not_equal(pc.utf8_slice_codeunits(numbers, 12, 16), "0000"))
+    return pc.and_(ok, pc.not_equal(within(4, 0), 0)), ddmm
 
 
 def _lines(data: bytes) -> int:

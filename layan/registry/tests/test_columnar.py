@@ -9,19 +9,21 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from layan.registry import columnar, pipeline
-from layan.registry.layouts import DTKS
+from layan.registry.layouts import DTKS, DTSEN
 from layan.registry.tables import table_open
 from layan.registry.tests.factories import DTKS_HEADER, people, person, write_dtks
 from layan.registry.tests.test_tables import _awkward_people, _lines_export
 
 
-def _results(path: Path, *, region: str = "", encoding: str = "utf-8-sig", part_bytes=700):
+def _results(
+    path: Path, *, region="", encoding="utf-8-sig", part_bytes=700, layout=DTKS
+) -> tuple[tuple, tuple, int]:
     """Stored COPY lines, rejections and regencies of a file: by columns, and row by row.
 
     Both read the same parts as a validator child does; `used` counts the parts
     the columns settled (the rest went row by row).
     """
-    source = pipeline.Source(path, encoding, DTKS, region, 20_000, as_copy=True)
+    source = pipeline.Source(path, encoding, layout, region, 20_000, as_copy=True)
     table = table_open(path, encoding)
     parts = list(table.parts(part_bytes=part_bytes, part_rows=7))
     table.close()
@@ -132,6 +134,35 @@ def test_a_part_the_columns_cannot_read_alike_is_left_to_rows(address, width):
     assert converter.part(data("DUSUN") + b"\n", 2, header=False) is None  # a blank line
     stored, count, rejected = converter.part(data("DUSUN, RT 2".replace(",", "")), 2, header=False)
     assert count == 1 and rejected == [] and stored.endswith(b"\t2\n")
+
+
+def _dtsen_export(path: Path, dates: list[str]) -> Path:
+    """A DTSEN-layout export (semicolons, sex 1/2, dates DD/MM/YYYY unless given)."""
+    rows = people(len(dates) + 10)
+    dtsen_field = {column: field for field, column in DTSEN.columns.items()}
+    header = ["PERIODE", *DTSEN.columns.values()]
+    lines = [";".join(header)]
+    for number, row in enumerate(rows, start=1):
+        dtks = dict(zip(DTKS_HEADER, row.values(number), strict=True))
+        cells = {h: dtks[DTKS.columns[dtsen_field[h]]] for h in header[1:]}
+        year, month, day = cells["TGL_LHR"].split("-")
+        cells["TGL_LHR"] = dates[number - 1] if number <= len(dates) else f"{day}/{month}/{year}"
+        cells["JNS_KEL"] = "1" if cells["JNS_KEL"] == "LAKI-LAKI" else "2"
+        lines.append(";".join(["2026-09", *(cells[h] for h in header[1:])]))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_dates_of_the_dtsen_layout_come_out_the_same_by_columns(tmp_path):
+    dates = ["12/09/1963", "1/9/1963", "31/02/1963", "29/02/1964", "29/02/1963", "12/09/2999",
+             " 12/09/1963", "1963-09-12", "12-09-1963", "", "01/01/1900", "31/12/1899"]  # fmt: skip
+    path = _dtsen_export(tmp_path / "dtsen.csv", dates)
+    by_columns, by_rows, used = _results(path, layout=DTSEN, part_bytes=1_000)
+    assert by_columns == by_rows and used > 0
+    lines, rejected = by_columns[:2]
+    # Rejected: 31/02, 29/02/1963, 2999, 1899, the ISO and dashed dates, the empty one.
+    assert len(lines) == 22 - 7 and len(rejected) == 7
+    assert any("\t1963-09-01\t" in line for line in lines)  # 1/9/1963, as strptime reads it
 
 
 def test_python_spaces_are_what_str_strip_strips():
