@@ -68,3 +68,10 @@ def test_copy_lines_are_the_copy_text_of_the_stored_tuples():
             assert copied == stored
         else:
             assert copied.encode() == copy_text([stored])
+
+
+def test_a_desil_of_digits_int_cannot_read_is_rejected_not_a_crash():
+    convert = converter_build(DTKS, DTKS_HEADER)
+    rejected = convert(2, person(1, desil="²").values(2))  # isdigit() says yes, int() no
+    assert rejected == (2, "desil", "²", "desil harus angka 1 sampai 10")
+    assert convert(3, person(2, desil="٤").values(3))[6] == 4  # Arabic-Indic 4 reads as 4
