@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from layan.registry import columnar, pipeline
-from layan.registry.layouts import DTKS, DTSEN
+from layan.registry.layouts import DTKS, DTSEN, layout_from_mapping
+from layan.registry.storage import DETAIL_FIELDS
 from layan.registry.tables import table_open
 from layan.registry.tests.factories import DTKS_HEADER, people, person, write_dtks
 from layan.registry.tests.test_tables import _awkward_people, _lines_export
@@ -163,6 +164,27 @@ def test_dates_of_the_dtsen_layout_come_out_the_same_by_columns(tmp_path):
     # Rejected: 31/02, 29/02/1963, 2999, 1899, the ISO and dashed dates, the empty one.
     assert len(lines) == 22 - 7 and len(rejected) == 7
     assert any("\t1963-09-01\t" in line for line in lines)  # 1/9/1963, as strptime reads it
+
+
+def test_a_mapped_layout_without_the_optional_fields_comes_out_the_same(tmp_path):
+    """No desil, no flags, no descriptive fields: their stored cells come out empty."""
+    layout = layout_from_mapping({
+        "columns": {"nik": "NIK", "no_kk": "KK", "name": "NAMA", "sex": "JK",
+                    "birth_date": "LAHIR", "regency_code": "KAB", "village_code": "DESA"},
+        "date_format": "%d-%m-%Y",
+    })  # fmt: skip
+    lines = ["NIK|KK|NAMA|JK|LAHIR|KAB|DESA|CATATAN"]
+    for number, row in enumerate(people(40), start=1):
+        year, month, day = row.tanggal_lahir.split("-")
+        born = f"{day}-{month}-{year}" if number % 7 else f"{day}/{month}/{year}"
+        lines.append(f"{row.nik}|{row.no_kk}|{row.nama}|L|{born}|7308|7308012001|ke-{number}")
+    path = tmp_path / "mapped.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    by_columns, by_rows, used = _results(path, layout=layout, part_bytes=800)
+    assert by_columns == by_rows and used > 0
+    stored, rejected = by_columns[:2]
+    assert len(stored) == 35 and len(rejected) == 5  # every 7th date is in another format
+    assert stored[0].split("\t")[6:9] == ["\\N", "0", "\x1f" * len(DETAIL_FIELDS) + "ke-1"]
 
 
 def test_python_spaces_are_what_str_strip_strips():
