@@ -16,11 +16,14 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from layan.registry.columnar import ColumnarConverter
 from layan.registry.converting import Converter, converter_build
 from layan.registry.layouts import Layout
 from layan.registry.tables import CsvTable, Part, PartMisaligned, Table, parts_ahead, table_open
+
+if TYPE_CHECKING:
+    from layan.registry.columnar import ColumnarConverter
 
 # Files smaller than this are read in-process: a second process costs more than it saves.
 PARALLEL_FROM_BYTES = 8_000_000
@@ -112,6 +115,10 @@ def _columnar_for(source: Source, table: Table, convert: Converter, regencies: s
     """
     if not (source.as_copy and isinstance(table, CsvTable)):
         return None
+    # Imported here: Arrow is loaded only by the processes that read by columns (a
+    # PostgreSQL import's validator children), not by every web worker.
+    from layan.registry.columnar import ColumnarConverter
+
     if not ColumnarConverter.usable(source.layout, table.headers):
         return None
     return ColumnarConverter(
@@ -120,7 +127,7 @@ def _columnar_for(source: Source, table: Table, convert: Converter, regencies: s
     )  # fmt: skip
 
 
-def _part_columnar(columnar: ColumnarConverter, table: CsvTable, part: Part) -> Chunk | None:
+def _part_columnar(columnar: "ColumnarConverter", table: CsvTable, part: Part) -> Chunk | None:
     """The part as one chunk, validated by columns; None when it must go row by row."""
     if part.end - part.start > COLUMNAR_MAX_BYTES:
         return None  # a part misled by a stray quote: read it through csv, a block at a time

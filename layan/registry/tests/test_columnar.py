@@ -1,5 +1,7 @@
 """Validating by columns stores and rejects exactly what validating row by row does."""
 
+import os
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -224,3 +226,12 @@ def test_any_mix_of_odd_cells_comes_out_the_same_by_columns(changes, region):
         by_columns, by_rows, used = _results(path, region=region, part_bytes=1_500)
     assert by_columns == by_rows
     assert used > 0
+
+
+def test_a_web_worker_does_not_load_arrow():
+    """Arrow (~40 MiB a process) is loaded by an import's validator children only."""
+    code = "import django, sys; django.setup(); import layan.urls; print('pyarrow' in sys.modules)"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "layan.settings"}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
