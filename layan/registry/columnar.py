@@ -32,6 +32,7 @@ from layan.registry.converting import (
 )
 from layan.registry.layouts import Layout
 from layan.registry.storage import COPY_NULL, FLAG_BITS
+from layan.registry.tables import lf_lines
 
 
 def _numbers(texts) -> pa.Array:
@@ -71,6 +72,8 @@ class ColumnarConverter:
         self._numbers = pa.array([], pa.int64())
         index, detail_at = field_positions(layout, headers)
         self.index, self.detail_at = index, detail_at
+        # Whether this file can be read by columns: a row's area is its village code.
+        self.usable = "village_code" in index
         region_prefix = region.replace(".", "")
         sex_words, flag_words = layout.sex, layout.flags
         sex_exact = {**{k.title(): v for k, v in sex_words.items()}, **sex_words}
@@ -111,12 +114,6 @@ class ColumnarConverter:
             **{f: _Distinct(flag_of(FLAG_BITS[f])) for f in ("pkh", "bpnt", "pbi") if f in index},
         }
 
-    @classmethod
-    def usable(cls, layout: Layout, headers: list[str]) -> bool:
-        """Whether a file of this layout can be read by columns (rows need a village code)."""
-        index, _ = field_positions(layout, headers)
-        return "village_code" in index
-
     def part(
         self, data: bytes, first_line: int, *, header: bool
     ) -> tuple[bytes, int, list[Rejected]] | None:
@@ -142,13 +139,9 @@ class ColumnarConverter:
         return self._convert(table, first_line, escapes=b"\\" in data or tab_in_field)
 
     def _utf8(self, data: bytes) -> bytes | None:
-        if b"\x00" in data:
-            return None
-        if b"\r" in data:
-            data = data.replace(b"\r\n", b"\n")
-            if b"\r" in data:
-                return None  # a lone CR: csv reads it its own way
-        if self.encoding == "cp1252":
+        """The part as UTF-8 with LF line ends; None when csv must read it (tables.lf_lines)."""
+        data = lf_lines(data)
+        if data is not None and self.encoding == "cp1252":
             try:
                 return data.decode("cp1252").encode()
             except UnicodeDecodeError:
@@ -156,7 +149,7 @@ class ColumnarConverter:
         return data
 
     def _read(self, data: bytes, *, header: bool) -> pa.Table:
-        table = pa_csv.read_csv(
+        return pa_csv.read_csv(
             io.BytesIO(data),
             read_options=pa_csv.ReadOptions(
                 column_names=self.names, skip_rows=int(header), use_threads=False,
@@ -171,7 +164,6 @@ class ColumnarConverter:
                 strings_can_be_null=False, quoted_strings_can_be_null=False,
             ),
         )  # fmt: skip
-        return table
 
     def _convert(
         self, table: pa.Table, first_line: int, *, escapes: bool

@@ -97,12 +97,10 @@ def chunks_read(
             dealt = (part for number, part in enumerate(parts) if number % shares == share)
         columnar = _columnar_for(source, table, convert, regencies)
         for part in dealt:
-            if columnar is not None and (chunk := _part_columnar(columnar, table, part)):
-                chunk.regencies = set(regencies)
-                regencies.clear()
+            if columnar is not None and (chunk := _part_columnar(columnar, table, part, regencies)):
                 yield chunk
-                continue
-            yield from _part_chunks(source, table, part, convert, regencies)
+            else:
+                yield from _part_chunks(source, table, part, convert, regencies)
     finally:
         table.close()
 
@@ -119,15 +117,16 @@ def _columnar_for(source: Source, table: Table, convert: Converter, regencies: s
     # PostgreSQL import's validator children), not by every web worker.
     from layan.registry.columnar import ColumnarConverter
 
-    if not ColumnarConverter.usable(source.layout, table.headers):
-        return None
-    return ColumnarConverter(
+    columnar = ColumnarConverter(
         source.layout, table.headers, delimiter=table.delimiter, encoding=source.encoding,
         region=source.region, convert=convert, regencies=regencies,
     )  # fmt: skip
+    return columnar if columnar.usable else None
 
 
-def _part_columnar(columnar: "ColumnarConverter", table: CsvTable, part: Part) -> Chunk | None:
+def _part_columnar(
+    columnar: "ColumnarConverter", table: CsvTable, part: Part, regencies: set[str]
+) -> Chunk | None:
     """The part as one chunk, validated by columns; None when it must go row by row."""
     if part.end - part.start > COLUMNAR_MAX_BYTES:
         return None  # a part misled by a stray quote: read it through csv, a block at a time
@@ -136,7 +135,10 @@ def _part_columnar(columnar: "ColumnarConverter", table: CsvTable, part: Part) -
     if done is None:
         return None
     copy, count, rejected = done
-    return Chunk([], rejected, table.position(), copy=copy, count=count, part_end=True)
+    chunk = Chunk([], rejected, table.position(), copy=copy, count=count,
+                  regencies=set(regencies), part_end=True)  # fmt: skip
+    regencies.clear()
+    return chunk
 
 
 def _part_chunks(

@@ -151,13 +151,9 @@ class CsvTable(Table):
         would take in the next item). Otherwise, and with NUL or a lone CR, which csv
         reads its own way, csv reads the part as a stream.
         """
-        data = self.part_data(part)
-        if b"\x00" in data:
+        data = lf_lines(self.part_data(part))
+        if data is None:
             return None
-        if b"\r" in data:
-            data = data.replace(b"\r\n", b"\n")
-            if b"\r" in data:
-                return None
         text = data.decode(self.encoding)
         lines = text.split("\n")
         if part.start == 0:
@@ -196,6 +192,20 @@ class CsvTable(Table):
 
     def position(self) -> int:
         return self._range.position if self._range else self._split_end
+
+
+def lf_lines(data: bytes) -> bytes | None:
+    """CSV bytes with every line ending in LF (CR LF made LF), for reading by lines.
+
+    None when they hold a NUL or a lone CR, which csv reads its own way.
+    """
+    if b"\x00" in data:
+        return None
+    if b"\r" in data:
+        data = data.replace(b"\r\n", b"\n")
+        if b"\r" in data:
+            return None
+    return data
 
 
 # Parts are about a chunk's rows (pipeline.ROW_BYTES); one misled by a stray quote
