@@ -2,14 +2,15 @@
 
 import functools
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
 from layan.core.api_auth import token_still_valid_params, token_still_valid_sql
-from layan.core.db import rows_prepared, sqlite_writer
+from layan.core.db import rows_prepared, write_prepared
 from layan.core.nik import kk_check, nik_check
 from layan.offices.models import Membership, Office
 from layan.registry import storage
@@ -92,18 +93,18 @@ def registry_lookup(
             raise PermissionDenied("Anda bukan staf kantor ini.") from None
         raise
     result = LookupResult(office=office, snapshot=snapshot_active_for(office), nik=nik, no_kk=no_kk)
-    if result.snapshot is not None and connection.vendor == "postgresql":
-        _lookup_in_one_statement(
-            result, user=user, case_ref=case_ref, channel=channel, token_id=token_id
-        )
+    db = connections[DEFAULT_DB_ALIAS]  # once: each `connection.x` looks the thread's up
+    log = {"user": user, "case_ref": case_ref, "channel": channel, "token_id": token_id}
+    if result.snapshot is not None and db.vendor == "postgresql":
+        _lookup_in_one_statement(result, db, **log)
         return result
     # SQLite runs in this process: a few small indexed statements cost less than
     # one that materialises its WITH parts, and it has no writing WITH anyway. The
     # answer is read first and handed out only once the log row, written only for
     # staff of the office, is in.
     if result.snapshot is not None:
-        _fill(result)
-    if not _log_for_staff(result, user=user, case_ref=case_ref, channel=channel, token_id=token_id):
+        _fill(result, db)
+    if not _log_for_staff(result, db, **log):
         raise PermissionDenied("Anda bukan staf kantor ini.")
     return result
 
@@ -113,13 +114,14 @@ _LOG_COLUMNS = ("office_id", "user_id", "nik", "no_kk", "snapshot_id", "found", 
 
 
 def _log_for_staff(
-    result: LookupResult, *, user, case_ref: str, channel: str, token_id: int | None
+    result: LookupResult, db, *, user, case_ref: str, channel: str, token_id: int | None
 ) -> bool:
     """Log the lookup if `user` is active staff of the office; whether they are.
 
     One INSERT … SELECT, committed on its own (autocommit): the staff check (and
     the API token's, when one is given) and the log row in one statement, so a
-    lookup costs fewer statements.
+    lookup costs fewer statements. Whether it wrote the row is the driver's row
+    count (write_prepared).
     """
     params = {
         "office": result.office.pk,
@@ -130,12 +132,23 @@ def _log_for_staff(
         "found": result.found,
         "case_ref": case_ref[:40],
         "channel": channel,
-        "at": connection.ops.adapt_datetimefield_value(timezone.now()),
+        "at": _now_as_stored(db),
         **token_still_valid_params(token_id),
     }
-    with sqlite_writer():
-        logged = rows_prepared(_log_for_staff_sql(connection.vendor), params)
-    return bool(logged)
+    return write_prepared(_log_for_staff_sql(db.vendor), params, db) == 1
+
+
+def _now_as_stored(db):
+    """The current time as Django writes a DateTimeField on `db`.
+
+    On SQLite that is the text of the naive time in the connection's time zone
+    (db.timezone: UTC, or None when USE_TZ is off), which this makes at half the
+    cost of db.ops.adapt_datetimefield_value(timezone.now()), a step of every
+    lookup (4.4 against 8.1 µs on the project's machine).
+    """
+    if db.vendor == "sqlite":
+        return datetime.now(db.timezone).replace(tzinfo=None).isoformat(" ")
+    return timezone.now()
 
 
 @functools.cache
@@ -147,7 +160,7 @@ def _log_for_staff_sql(vendor: str) -> str:
         "%(case_ref)s, %(channel)s, %(at)s "
         f"WHERE EXISTS (SELECT 1 FROM {Membership._meta.db_table} "
         "WHERE user_id = %(user)s AND office_id = %(office)s AND is_active) "
-        f"AND {token_still_valid_sql(vendor)} RETURNING id"
+        f"AND {token_still_valid_sql(vendor)}"
     )
 
 
@@ -194,7 +207,7 @@ def _one_statement_sql(table: str, durable: bool) -> str:
 
 
 def _lookup_in_one_statement(
-    result: LookupResult, *, user, case_ref: str, channel: str, token_id: int | None
+    result: LookupResult, db, *, user, case_ref: str, channel: str, token_id: int | None
 ) -> None:
     office = result.office
     params = {
@@ -213,9 +226,9 @@ def _lookup_in_one_statement(
     }
     # Inside a transaction (a case step's registry check) the setting would hold for
     # the whole transaction, the step's own writes too: there the commit waits.
-    durable = settings.REGISTRY_LOOKUP_LOG_DURABLE or connection.in_atomic_block
+    durable = settings.REGISTRY_LOOKUP_LOG_DURABLE or db.in_atomic_block
     sql = _one_statement_sql(result.snapshot.table_name, durable)
-    rows = rows_prepared(sql, params)
+    rows = rows_prepared(sql, params, db)
     staff, found = rows[0][0], rows[0][1]
     if not staff:
         raise PermissionDenied("Anda bukan staf kantor ini.")
@@ -225,12 +238,12 @@ def _lookup_in_one_statement(
             result.person = next(p for p in result.household if p.nik == result.nik)
 
 
-def _fill(result: LookupResult) -> None:
+def _fill(result: LookupResult, db) -> None:
     table = result.snapshot.table_name
     if result.nik:
-        rows = storage.household_of_nik(table, int(result.nik))
+        rows = storage.household_of_nik(table, int(result.nik), db)
     else:
-        rows = storage.household(table, int(result.no_kk))
+        rows = storage.household(table, int(result.no_kk), db)
     region = result.office.region_code.replace(".", "")
     members = [person_from_row(row) for row in rows]
     result.household = [p for p in members if p.area_code.startswith(region)]

@@ -202,13 +202,13 @@ def person_by_nik(name: str, nik: int) -> tuple | None:
         return cursor.fetchone()
 
 
-def household(name: str, no_kk: int) -> list[tuple]:
-    return rows_prepared(_household_sql(name), {"kk": no_kk})
+def household(name: str, no_kk: int, db=None) -> list[tuple]:
+    return rows_prepared(_household_sql(name), {"kk": no_kk}, db)
 
 
-def household_of_nik(name: str, nik: int) -> list[tuple]:
+def household_of_nik(name: str, nik: int, db=None) -> list[tuple]:
     """The household (same No KK) of a NIK, the person included; [] for an unknown NIK."""
-    return rows_prepared(_household_of_nik_sql(name), {"nik": nik})
+    return rows_prepared(_household_of_nik_sql(name), {"nik": nik}, db)
 
 
 # The statements of every lookup, written once per snapshot table.

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import ProtectedError
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from layan.core.api_auth import token_issue
 from layan.core.models import ApiToken
@@ -121,6 +122,18 @@ def test_every_lookup_is_logged(bone_register, bone_officer):
         ("", person(1).no_kk, True, ""),
     ]
     assert all(log.user == bone_officer and log.snapshot == bone_register for log in logs)
+
+
+def test_the_log_time_is_stored_as_django_stores_it(bone_register, bone_officer):
+    # The time is written on the driver, not through the ORM: Django must read it back
+    # as the moment of the lookup and compare it with times it writes itself.
+    before = timezone.now()
+    registry_lookup(office=_bone(), user=bone_officer, nik=person(1).nik)
+    after = timezone.now()
+    log = LookupLog.objects.get()
+    assert before <= log.at <= after and log.at.tzinfo is not None
+    assert LookupLog.objects.filter(at__gte=before, at__lte=after).count() == 1
+    assert LookupLog.objects.filter(at__gt=after).count() == 0
 
 
 def test_log_rows_cannot_be_changed(bone_register, bone_officer):
