@@ -15,7 +15,7 @@ _writer_locks: dict[str, int | None] = {}
 
 
 def write_prepared(sql: str, params: dict, db: BaseDatabaseWrapper | None = None) -> int:
-    """Run a short write run on every request (`%(name)s` parameters); rows written.
+    """A short write made on every request (`%(name)s` parameters); the rows it wrote.
 
     Like rows_prepared, on the driver (prepared on PostgreSQL). On SQLite the
     write is queued behind the other processes' in the kernel: SQLite lets one

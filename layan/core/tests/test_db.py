@@ -12,13 +12,17 @@ from django.db.utils import ConnectionHandler
 from layan.core.db import _writer_lock, rows_prepared, write_prepared
 
 
+def _sqlite(name: str):
+    """A SQLite connection of its own (not yet connected) to the database `name`."""
+    return ConnectionHandler({"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": name}})[
+        "default"
+    ]
+
+
 @pytest.fixture
 def sqlite_file(tmp_path, django_db_blocker):
     """A SQLite database in a file, with a table, on a connection of its own."""
-    path = tmp_path / "layan.sqlite3"
-    db = ConnectionHandler({"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": path}})[
-        "default"
-    ]
+    db = _sqlite(str(tmp_path / "layan.sqlite3"))
     with django_db_blocker.unblock():
         with db.cursor() as cursor:
             cursor.execute("CREATE TABLE t (v integer)")
@@ -73,9 +77,6 @@ def test_the_default_database_counts_rows_written_on_either_database():
 
 
 def test_an_in_memory_database_has_no_writer_lock():
-    memory = ConnectionHandler(
-        {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
-    )["default"]
-    assert _writer_lock(memory) is None
+    assert _writer_lock(_sqlite(":memory:")) is None
     if connection.vendor == "sqlite":
         assert _writer_lock(connection) is None  # the tests' database lives in memory
