@@ -282,7 +282,7 @@ def _lookup_statements_not_waiting() -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
-            ["%set_config('synchronous_commit', 'off', true)%INSERT INTO registry_lookuplog%"],
+            ["%INSERT INTO registry_lookuplog%set_config('synchronous_commit', 'off', true)%"],
         )
         return cursor.fetchone()[0]
 
