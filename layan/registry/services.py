@@ -157,10 +157,20 @@ def _log_for_staff_sql(vendor: str) -> str:
     return (
         f"INSERT INTO {LookupLog._meta.db_table} ({', '.join(_LOG_COLUMNS)}) "
         "SELECT %(office)s, %(user)s, %(nik)s, %(no_kk)s, %(snapshot)s, %(found)s, "
-        "%(case_ref)s, %(channel)s, %(at)s "
-        f"WHERE EXISTS (SELECT 1 FROM {Membership._meta.db_table} "
-        "WHERE user_id = %(user)s AND office_id = %(office)s AND is_active) "
-        f"AND {token_still_valid_sql(vendor)}"
+        f"%(case_ref)s, %(channel)s, %(at)s WHERE {_staff_sql(vendor)}"
+    )
+
+
+def _staff_sql(vendor: str) -> str:
+    """SQL true when `%(user)s` is active staff of `%(office)s` and their token, if any, holds."""
+    user, office = (
+        ("%(user)s::bigint", "%(office)s::bigint")
+        if vendor == "postgresql"
+        else ("%(user)s", "%(office)s")
+    )
+    return (
+        f"EXISTS (SELECT 1 FROM {Membership._meta.db_table} WHERE user_id = {user} "
+        f"AND office_id = {office} AND is_active) AND {token_still_valid_sql(vendor)}"
     )
 
 
@@ -204,10 +214,7 @@ def _one_statement_sql(table: str, durable: bool, by: str) -> str:
         f"WITH logged AS (INSERT INTO {LookupLog._meta.db_table} ({log_columns}) "
         "SELECT %(office)s::bigint, %(user)s::bigint, %(nik_text)s::text, %(kk_text)s::text, "
         f"%(snapshot)s::bigint, {found}, %(case_ref)s::text, %(channel)s::text, "
-        "%(at)s::timestamptz "
-        f"WHERE EXISTS (SELECT 1 FROM {Membership._meta.db_table} WHERE user_id = %(user)s::bigint "
-        "AND office_id = %(office)s::bigint AND is_active) "
-        f"AND {token_still_valid_sql('postgresql')}{commit_mode} RETURNING found) "
+        f"%(at)s::timestamptz WHERE {_staff_sql('postgresql')}{commit_mode} RETURNING found) "
         # Read only when the lookup found someone.
         f"SELECT logged.found, {columns} FROM logged LEFT JOIN {table} p ON logged.found "
         f"AND p.no_kk = {household_kk} AND p.{in_region} ORDER BY p.line"
