@@ -17,7 +17,7 @@ SAMPLE_TABLE = "bench_lookup_sample"
 
 
 def pgbench_path() -> str | None:
-    """The pgbench of the installed PostgreSQL (Debian keeps it off PATH), or None."""
+    """pgbench: on PATH (Debian's wrapper), else the newest under /usr/lib/postgresql; or None."""
     found = shutil.which("pgbench")
     if found:
         return found
@@ -61,10 +61,10 @@ def pgbench_lookups_timed(office, user, values: list[str], warmup: int) -> dict 
     if pgbench is None or connection.vendor != "postgresql":
         return None
     snapshot = snapshot_active_for(office)
-    found_share = _sample_store(values, snapshot.table_name)
     durable = settings.REGISTRY_LOOKUP_LOG_DURABLE
     script = statement_script(office, user, snapshot, durable, len(values))
-    try:
+    try:  # the sample table goes however this ends
+        found_share = _sample_store(values, snapshot.table_name)
         with tempfile.TemporaryDirectory() as work:
             script_path = Path(work, "lookup.sql")
             script_path.write_text(script)

@@ -150,12 +150,20 @@ def _speed(speed: dict | None) -> str:
     return line + " (lower is faster)"
 
 
+# The NIK lookup's floors, by their key in the lookup figures.
+FLOORS = {"raw_nik": "raw floor", "pgbench_nik": "Layan's statement in pgbench"}
 LOOKUP_ROWS = (
     ("nik", "NIK"),
     ("no_kk", "No KK"),
-    ("raw_nik", "NIK, raw floor"),
-    ("pgbench_nik", "NIK, Layan's statement in pgbench"),
+    *((by, f"NIK, {label}") for by, label in FLOORS.items()),
 )
+
+
+def _floors(lookups: dict) -> str:
+    """' (raw floor: … ms; Layan's statement in pgbench: … ms)', for what was measured."""
+    measured = [(label, lookups[by]) for by, label in FLOORS.items() if by in lookups]
+    parts = [f"{label}: {figures['ms']['p99']:.3f} ms" for label, figures in measured]
+    return f" ({'; '.join(parts)})" if parts else ""
 
 
 def _lookup_section(results: dict) -> str:
@@ -477,10 +485,3 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
-
-
-def _floors(lookups: dict) -> str:
-    """' (raw floor: … ms; Layan's statement in pgbench: … ms)', for what was measured."""
-    named = (("raw_nik", "raw floor"), ("pgbench_nik", "Layan's statement in pgbench"))
-    parts = [f"{label}: {lookups[by]['ms']['p99']:.3f} ms" for by, label in named if by in lookups]
-    return f" ({'; '.join(parts)})" if parts else ""
