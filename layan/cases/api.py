@@ -6,29 +6,32 @@ Staff see only the cases of offices they work at (another office's case is a
 
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.http import HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from layan.cases import engine, sla
-from layan.cases.models import Case, CaseState, Referral, StepRecord
-from layan.cases.presenting import outcome_label
-from layan.cases.selectors import case_by_tracking_code, case_for_staff, cases_listed
+from layan.cases import sla
+from layan.cases.models import Attachment, Case, CaseState, Referral, StepRecord
+from layan.cases.selectors import case_for_staff, cases_listed
 from layan.cases.services import (
     Applicant,
     Subject,
+    attachment_add,
+    attachment_choices,
     case_act,
+    case_can_act,
     case_create,
     case_doc,
     current_step,
-    roles_of,
 )
-from layan.catalogue.rendering import KIND_LABELS
-from layan.catalogue.schema import Step
+from layan.cases.steps import kind_of
+from layan.cases.tracking import Tracking, case_tracking
+from layan.catalogue.schema import ServiceDoc, Step
 from layan.offices.selectors import office_for_staff
 
 router = Router()
@@ -114,8 +117,12 @@ class CaseFilter(Schema):
 # --- output --------------------------------------------------------------------------------
 
 
-class StepOut(Schema):
-    """The current step: `role` is the staff role that acts on it (never the applicant)."""
+class CaseStepOut(Schema):
+    """The current step: `role` is the staff role that acts on it (never the applicant).
+
+    `input_schema` is the JSON Schema of the `data` an action on it takes;
+    `outcome_labels` names each outcome as the pages do.
+    """
 
     key: str
     kind: str
@@ -124,6 +131,8 @@ class StepOut(Schema):
     actor: str
     actor_label: str
     role: str
+    outcome_labels: dict[str, str]
+    input_schema: dict[str, Any]
 
 
 class SlaOut(Schema):
@@ -179,7 +188,7 @@ class CaseOut(Schema):
     version: int
     state: str
     state_label: str
-    step: StepOut | None
+    step: CaseStepOut | None
     can_act: bool
     outcomes: list[str]
     sla: SlaOut
@@ -217,6 +226,7 @@ class CaseListOut(Schema):
 class TrackStepOut(Schema):
     label: str
     text: str
+    actor: str
     finished_on: date
     outcome: str
     outcome_label: str
@@ -241,19 +251,41 @@ class TrackOut(Schema):
     referral: TrackReferralOut | None
 
 
+class AttachmentOut(Schema):
+    id: int
+    requirement: str
+    requirement_label: str
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: datetime
+    uploaded_by: str
+
+
 # --- presenting ----------------------------------------------------------------------------
 
 
-def _step_out(case: Case, step: Step) -> StepOut:
-    actor = case_doc(case).actors[step.actor]
-    return StepOut(
+def step_input_out(doc: ServiceDoc, step: Step) -> dict[str, Any]:
+    """What a client needs to act on a step: its outcomes' names and the schema of its data."""
+    kind = kind_of(step.kind)
+    return {
+        "outcome_labels": {o: kind.outcome_label(o) for o in kind.choosable(step)},
+        "input_schema": kind.input_schema(doc, step),
+    }
+
+
+def _step_out(case: Case, step: Step) -> CaseStepOut:
+    doc = case_doc(case)
+    return CaseStepOut(
         key=step.key,
         kind=step.kind.value,
-        label=KIND_LABELS[step.kind],
+        label=kind_of(step.kind).label,
         text=step.text,
         actor=step.actor,
-        actor_label=actor.label,
+        actor_label=doc.actors[step.actor].label,
         role=case.current_role,
+        **step_input_out(doc, step),
     )
 
 
@@ -291,11 +323,7 @@ def _referral_of(case: Case) -> Referral | None:
 def _case_out(case: Case, user) -> CaseOut:
     """The case for `user`: the outcomes offered depend on the roles they hold at its office."""
     step = current_step(case)
-    can_act = (
-        step is not None
-        and case.state == CaseState.OPEN
-        and case.current_role in roles_of(user, case.office)
-    )
+    can_act = step is not None and case_can_act(case, user)
     records = case.records.select_related("user").order_by("seq")
     referral = _referral_of(case)
     subject = None
@@ -317,7 +345,7 @@ def _case_out(case: Case, user) -> CaseOut:
         state_label=case.get_state_display(),
         step=_step_out(case, step) if step else None,
         can_act=can_act,
-        outcomes=engine.choosable_outcomes(step) if can_act else [],
+        outcomes=kind_of(step.kind).choosable(step) if step and can_act else [],
         sla=_sla_out(case),
         applicant=PersonOut(
             name=case.applicant_name,
@@ -372,35 +400,46 @@ def _row_out(case: Case, now: datetime) -> CaseRowOut:
     )
 
 
-def _track_out(case: Case) -> TrackOut:
-    doc = case_doc(case)
-    zone = ZoneInfo(case.office.time_zone)
-    steps = []
-    for record in case.records.order_by("seq"):
-        defined = doc.step_map.get(record.step)
-        steps.append(
-            TrackStepOut(
-                label=KIND_LABELS[defined.kind] if defined else record.kind,
-                text=defined.text if defined else "",
-                finished_on=timezone.localtime(record.finished_at, zone).date(),
-                outcome=record.outcome,
-                outcome_label=outcome_label(record.kind, record.outcome),
-            )
-        )
-    step = current_step(case)
-    referral = _referral_of(case)
+def _track_out(tracking: Tracking) -> TrackOut:
     return TrackOut(
-        tracking_code=case.tracking_code,
-        office=case.office.name,
-        service=case.service.name,
-        state=case.state,
-        state_label=case.get_state_display(),
-        steps=steps,
-        current_step=(step.text or KIND_LABELS[step.kind]) if step else None,
-        expected_finish=case.deadline,
-        referral=TrackReferralOut(to=referral.to, fulfilled=referral.fulfilled_at is not None)
-        if referral
+        tracking_code=tracking.tracking_code,
+        office=tracking.office.name,
+        service=tracking.service,
+        state=tracking.state,
+        state_label=tracking.state_label,
+        steps=[
+            TrackStepOut(
+                label=step.label,
+                text=step.text,
+                actor=step.actor,
+                finished_on=step.finished_on,
+                outcome=step.outcome,
+                outcome_label=step.outcome_label,
+            )
+            for step in tracking.steps
+        ],
+        current_step=(tracking.current_text or tracking.current) or None,
+        expected_finish=tracking.expected_finish,
+        referral=TrackReferralOut(
+            to=tracking.referral.to, fulfilled=tracking.referral.fulfilled_at is not None
+        )
+        if tracking.referral
         else None,
+    )
+
+
+def _attachment_out(attachment: Attachment, labels: dict[str, str]) -> AttachmentOut:
+    uploader = attachment.uploaded_by
+    return AttachmentOut(
+        id=attachment.pk,
+        requirement=attachment.requirement,
+        requirement_label=labels.get(attachment.requirement, attachment.requirement),
+        original_name=attachment.original_name,
+        content_type=attachment.content_type,
+        size=attachment.size,
+        sha256=attachment.sha256,
+        uploaded_at=attachment.uploaded_at,
+        uploaded_by=uploader.get_full_name() or uploader.username,
     )
 
 
@@ -463,4 +502,43 @@ def case_step_act(request: HttpRequest, case_id: int, payload: ActIn):
 @router.get("/track/{code}", auth=None, response=TrackOut, summary="Lacak permohonan")
 def case_track(request: HttpRequest, code: str):
     """Public tracking by code: progress and dates only, nothing about the person."""
-    return _track_out(case_by_tracking_code(code))
+    return _track_out(case_tracking(code))
+
+
+@router.get("/cases/{case_id}/attachments", response=list[AttachmentOut], summary="Daftar lampiran")
+def case_attachments(request: HttpRequest, case_id: int):
+    """The scans kept for a case, oldest first."""
+    case = case_for_staff(request.auth, case_id)
+    labels = attachment_choices(case_doc(case))
+    items = case.attachments.select_related("uploaded_by").order_by("uploaded_at", "pk")
+    return [_attachment_out(item, labels) for item in items]
+
+
+@router.post(
+    "/cases/{case_id}/attachments",
+    response={201: AttachmentOut},
+    summary="Lampirkan berkas",
+)
+def case_attachment_new(
+    request: HttpRequest, case_id: int, requirement: Form[str], file: File[UploadedFile]
+):
+    """Keep a scan (PDF, JPEG or PNG, judged by its content) for a requirement or a photo/file
+    field of a form step; `requirement` is the key the service listing and `input_schema` name."""
+    case = case_for_staff(request.auth, case_id)  # another office's case: 404, not 403
+    item = attachment_add(case_id=case.pk, user=request.auth, requirement=requirement,
+                          upload=file)  # fmt: skip
+    return Status(201, _attachment_out(item, attachment_choices(case_doc(case))))
+
+
+@router.get("/cases/{case_id}/attachments/{attachment_id}", summary="Unduh lampiran")
+def case_attachment_file(request: HttpRequest, case_id: int, attachment_id: int):
+    """The scan itself, to the case office's staff only."""
+    case = case_for_staff(request.auth, case_id)
+    item = get_object_or_404(case.attachments, pk=attachment_id)
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("Berkas lampiran tidak ada.") from exc
+    response = FileResponse(handle, content_type=item.content_type, filename=item.original_name)
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -8,3 +8,6 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from layan.cases import signals  # noqa: F401  (connects the referral loop)
+        from layan.cases.steps import CASE_KINDS, kinds_register
+
+        kinds_register(*CASE_KINDS)

@@ -1,17 +1,14 @@
 """The step graph of a service definition: which outcomes a step offers and where each leads.
 
-Pure functions over a ServiceDoc, shared by the case services, the API's
-service listing and the every-path test.
+Pure functions over a ServiceDoc, shared by the case services, the step kinds,
+the API's service listing and the every-path test. What an outcome means is
+the step kind's (`layan/cases/steps/`).
 """
 
-from layan.catalogue.schema import EndState, ServiceDoc, Step, StepKind
+from layan.catalogue.schema import EndState, ServiceDoc, Step
 
 CONTINUE = "lanjut"  # the one outcome of a step that only goes on (`next`)
 END_STATES = {state.value for state in EndState}
-# Kinds whose outcome the system decides, not the officer.
-SYSTEM_DECIDED = {StepKind.REGISTRY_CHECK}
-# Outcomes that send a case back and therefore need a reason.
-RETURN_OUTCOMES = {"kembalikan", "tidak_lengkap"}
 
 
 def step_outcomes(step: Step) -> list[str]:
@@ -23,11 +20,6 @@ def step_outcomes(step: Step) -> list[str]:
     if step.end:
         return [step.end.value]
     return []
-
-
-def choosable_outcomes(step: Step) -> list[str]:
-    """The outcomes an officer may choose; none where the system decides."""
-    return [] if step.kind in SYSTEM_DECIDED else step_outcomes(step)
 
 
 def step_target(step: Step, outcome: str) -> str:

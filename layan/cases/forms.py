@@ -1,4 +1,6 @@
-"""Forms of the case pages: the walk-in registration, and reading a step action from a POST.
+"""Forms of the case pages: the walk-in registration.
+
+A step's own inputs are read by its kind (`layan/cases/steps/`).
 
 The NIK and name rules live in `case_create`; the form only gathers the values
 and puts the service's error next to the field it names.
@@ -7,11 +9,9 @@ and puts the service's error next to the field it names.
 import re
 
 from django import forms
-from django.http import QueryDict
 
 from layan.cases.services import Applicant, CaseError, Subject
 from layan.catalogue.models import Service
-from layan.catalogue.schema import Step, StepKind
 
 RELATIONS = [
     ("anak", "Anak"),
@@ -114,33 +114,3 @@ class WalkInForm(forms.Form):
     def add_case_error(self, error: CaseError) -> None:
         """Show the service's reason next to the field it names (else above the form)."""
         self.add_error(ERROR_FIELDS.get(error.field), str(error))
-
-
-def action_data(step: Step | None, post: QueryDict) -> dict:
-    """The `data` of a step action, in the shape `case_act` expects for the step's kind."""
-    if step is None:
-        return {}
-    if step.kind == StepKind.CHECKLIST:
-        return {"checked": post.getlist("checked")}
-    if step.kind == StepKind.DISPOSITION:
-        return {"to": post.get("to", "")}
-    if step.kind == StepKind.FORM:
-        return {"fields": _form_values(step, post)}
-    if step.kind in (StepKind.APPROVE, StepKind.SIGN) or step.paraf:
-        # The signer's password confirms the paraf or signature; never recorded.
-        return {"password": post.get("password", "")}
-    return {}
-
-
-def _form_values(step: Step, post: QueryDict) -> dict:
-    # Photo and file fields are attachments, uploaded on their own; not read here.
-    values = {}
-    for field in step.fields:
-        if field.type in ("photo", "file"):
-            continue
-        name = f"field_{field.key}"
-        if field.type == "boolean":
-            values[field.key] = post.get(name) == "on"
-        elif post.get(name, "").strip():
-            values[field.key] = post[name].strip()
-    return values

@@ -11,26 +11,15 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from layan.cases import sla
-from layan.cases.engine import CONTINUE
 from layan.cases.models import Case
-from layan.catalogue.rendering import END_LABELS, KIND_LABELS, OUTCOME_LABELS
-from layan.catalogue.schema import ServiceDoc, StepKind
-from layan.registry.models import Source, period_label
-
-# What a step that only goes on (`lanjut`) has done, by kind.
-DONE_LABELS = {
-    StepKind.INTAKE: "Diterima",
-    StepKind.FORM: "Diisi",
-    StepKind.DISPOSITION: "Didisposisikan",
-    StepKind.DRAFT_LETTER: "Surat dibuat",
-    StepKind.HANDOVER: "Diserahkan",
-}
+from layan.cases.steps import kind_of
+from layan.catalogue.schema import ServiceDoc
 
 
 def step_label(doc: ServiceDoc, key: str) -> str:
     """The short name of a step ('Pemeriksaan kelengkapan'); its text is too long for a list."""
     step = doc.step_map.get(key)
-    return KIND_LABELS[step.kind] if step else key
+    return kind_of(step.kind).label if step else key
 
 
 def actor_label(doc: ServiceDoc, key: str) -> str:
@@ -41,18 +30,7 @@ def actor_label(doc: ServiceDoc, key: str) -> str:
 
 def outcome_label(kind: str, outcome: str) -> str:
     """'Lengkap', 'Terdaftar', 'Dikembalikan', 'Surat dibuat', …"""
-    if outcome == CONTINUE:
-        return DONE_LABELS.get(kind, "Selesai")
-    if outcome in OUTCOME_LABELS:
-        return OUTCOME_LABELS[outcome]
-    return END_LABELS.get(outcome) or outcome.replace("_", " ").capitalize()
-
-
-def register_data_label(source: str | None, period: str | None) -> str:
-    """'data DTKS per September 2026' from a lookup's evidence."""
-    if not source or not period:
-        return "belum ada data register untuk kantor ini"
-    return f"data {Source(source).label} per {period_label(period)}"
+    return kind_of(kind).outcome_label(outcome)
 
 
 def nik_masked(nik: str) -> str:

@@ -6,9 +6,7 @@ the user holds the step's role at the case's office, and that the outcome and
 data fit the step's kind; then it records the step and moves the case on.
 """
 
-import dataclasses
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,27 +25,21 @@ from layan.cases.models import (
     StepRecord,
     tracking_code_new,
 )
+from layan.cases.steps import kind_of
+from layan.cases.steps.base import Act, CaseConflict, CaseError, Kind, StepEffect
+from layan.cases.steps.checklist import brought
+from layan.cases.steps.form import is_attachment
 from layan.catalogue.models import ServiceVersion
-from layan.catalogue.schema import ServiceDoc, Step, StepKind
+from layan.catalogue.schema import ServiceDoc, Step
 from layan.catalogue.selectors import version_doc
 from layan.core.nik import nik_problem
-from layan.offices.models import Membership, Office, Role
+from layan.offices.models import Office, Role
+from layan.offices.rights import Right, require, rights_of, roles_of
 from layan.registry import storage
 from layan.registry.models import Snapshot
 from layan.registry.selectors import person_from_row
-from layan.registry.services import registry_lookup
 
-
-class CaseError(Exception):
-    """An action that does not fit the case; names the field and the reason (HTTP 422)."""
-
-    def __init__(self, message: str, *, field: str = ""):
-        self.field = field
-        super().__init__(message)
-
-
-class CaseConflict(Exception):
-    """Someone else already acted on this step (HTTP 409)."""
+__all__ = ["CaseConflict", "CaseError"]  # raised by every service here; callers catch them
 
 
 @dataclass(frozen=True)
@@ -68,35 +60,14 @@ class Subject:
     data: dict | None = None
 
 
-@dataclass(frozen=True)
-class StepEffect:
-    """What a step hook did: the data to record, and other cases that move with this one.
-
-    `companions` are cases of the same batch (one letter for many proposals),
-    already locked by the hook and standing at the same step.
-    """
-
-    data: dict
-    companions: list[Case] = dataclasses.field(default_factory=list)
-
-
-# Higher apps do the work of some step kinds (letters: draft, paraf, signature)
-# without this app importing them: they register a hook, called inside
-# case_act's transaction after the outcome is checked. A hook raising rolls
-# the whole action back.
-StepHook = Callable[..., StepEffect]
-_STEP_HOOKS: dict[StepKind, StepHook] = {}
-
-
-def step_hook_register(kind: StepKind, hook: StepHook) -> None:
-    _STEP_HOOKS[kind] = hook
-
-
-def roles_of(user, office: Office) -> set[str]:
-    return set(
-        Membership.objects.filter(user=user, office=office, is_active=True).values_list(
-            "role", flat=True
-        )
+def case_can_act(case: Case, user) -> bool:
+    """Whether the user may do the case's current step now (the page's form, the API's outcomes)."""
+    roles = roles_of(user, case.office)
+    return (
+        case.state == CaseState.OPEN
+        and bool(case.current_step)
+        and case.current_role in roles
+        and Right.ACT in rights_of(roles)
     )
 
 
@@ -116,8 +87,7 @@ def case_create(
     user,
 ) -> Case:
     """Register a request; the intake step is done by whoever registers it."""
-    if not roles_of(user, office):
-        raise PermissionDenied("Anda bukan staf kantor ini.")
+    require(user, office, Right.REGISTER)
     service = office.services.filter(code=service_code, is_published=True).first()
     if service is None:
         raise CaseError(f"Layanan '{service_code}' tidak ada di kantor ini.", field="service")
@@ -132,7 +102,7 @@ def case_create(
         _enter_step(case, doc, doc.steps[0], timezone.now())
         case.deadline = sla.case_deadline(case, doc)
         case.save()
-        if doc.steps[0].kind == StepKind.INTAKE:
+        if kind_of(doc.steps[0].kind).done_at_registration:
             _act(case, doc, doc.steps[0], user, engine.CONTINUE, "", {}, role=Role.PETUGAS)
     return case
 
@@ -202,13 +172,7 @@ def case_act(
         doc = case_doc(case)
         current = doc.step_map[step]
         role = _acting_role(user, case, doc, current)
-        outcome, data = _decide(case, doc, current, user, outcome, note, data or {})
-        hook = _STEP_HOOKS.get(current.kind)
-        if hook is None:
-            data = {k: v for k, v in data.items() if k != "password"}  # never kept
-            return _act(case, doc, current, user, outcome, note, data, role=role)
-        effect = hook(case=case, doc=doc, step=current, user=user, outcome=outcome, note=note,
-                      data=data)  # fmt: skip
+        effect, outcome, note = _perform(case, doc, current, user, outcome, note, data or {})
         record = _act(case, doc, current, user, outcome, note, effect.data, role=role)
         for other in effect.companions:
             other_doc = case_doc(other)
@@ -220,91 +184,42 @@ def case_act(
 def _acting_role(user, case: Case, doc: ServiceDoc, step: Step) -> str:
     """The role the user acts in; the applicant's own steps are done by the front office."""
     needed = doc.staff_role(step)
-    held = roles_of(user, case.office)
-    if not held:
-        raise PermissionDenied("Anda bukan staf kantor ini.")
+    held = require(user, case.office, Right.ACT)
     if needed not in held:
         label = doc.actors[step.actor].label
         raise PermissionDenied(f"Langkah ini dikerjakan oleh {label} (peran {needed}).")
     return needed
 
 
-def _decide(case, doc, step: Step, user, outcome, note, data) -> tuple[str, dict]:
-    """Check the outcome and data a step needs; the system decides a registry check."""
-    if step.kind == StepKind.REGISTRY_CHECK:
+def _perform(case, doc, step: Step, user, outcome, note: str, data: dict):
+    """Ask the step's kind for the outcome, the checks of the data and the work.
+
+    Returns (what the kind did, the outcome, the record's note).
+    """
+    kind = kind_of(step.kind)
+    if kind.system_decided:
         if outcome:
-            raise CaseError("Hasil pengecekan register ditentukan sistem.", field="outcome")
-        return _registry_check(case, user)
-    allowed = engine.step_outcomes(step)
+            raise CaseError("Hasil langkah ini ditentukan sistem.", field="outcome")
+        outcome, evidence = kind.decide(case, user)
+        return StepEffect(data=evidence), outcome, note
+    allowed = kind.choosable(step)
     if outcome is None and len(allowed) == 1:
         outcome = allowed[0]
     if outcome not in allowed:
-        raise CaseError(f"Hasil harus salah satu dari: {', '.join(allowed)}.", field="outcome")
-    if outcome in engine.RETURN_OUTCOMES and not note.strip():
-        raise CaseError("Sebutkan alasannya di catatan.", field="note")
-    checker = _DATA_CHECKS.get(step.kind)
-    if checker:
-        data = checker(case, doc, step, outcome, data)
-    return outcome, data
+        named = ", ".join(f"'{o}' ({kind.outcome_label(o)})" for o in allowed)
+        raise CaseError(f"Hasil harus salah satu dari: {named}.", field="outcome")
+    values = kind.input_read(doc, step, data)
+    note = _with_reason(kind, outcome, note, str(values.pop("reason", "") or ""))
+    return kind.perform(Act(case, doc, step, user, outcome, note, values)), outcome, note
 
 
-def _registry_check(case: Case, user) -> tuple[str, dict]:
-    result = registry_lookup(
-        office=case.office, user=user, nik=case.subject_or_applicant_nik,
-        case_ref=case.tracking_code,
-    )  # fmt: skip
-    evidence = {
-        "nik": case.subject_or_applicant_nik,
-        "found": result.found,
-        "snapshot": result.snapshot.pk if result.snapshot else None,
-        "source": result.snapshot.source if result.snapshot else None,
-        "period": result.snapshot.period if result.snapshot else None,
-        "message": result.message,
-    }
-    return ("terdaftar" if result.found else "tidak_terdaftar"), evidence
-
-
-def _check_checklist(case: Case, doc: ServiceDoc, step: Step, outcome: str, data: dict) -> dict:
-    """'lengkap' needs every required item ticked; 'tidak lengkap' names what is missing."""
-    required = [r.key for r in doc.requirements if not r.optional and not r.registry]
-    known = {r.key for r in doc.requirements}
-    checked = data.get("checked", [])
-    if not isinstance(checked, list) or not set(checked) <= known:
-        raise CaseError(f"Persyaratan dikenal: {', '.join(sorted(known))}.", field="data.checked")
-    missing = [key for key in required if key not in checked]
-    if outcome == "lengkap" and missing:
-        raise CaseError(f"Belum lengkap: {', '.join(missing)}.", field="data.checked")
-    if outcome == "tidak_lengkap" and not missing:
-        raise CaseError("Semua persyaratan dicentang; pilih 'lengkap'.", field="outcome")
-    return {"checked": checked, "missing": missing}
-
-
-def _check_form(case: Case, doc: ServiceDoc, step: Step, outcome: str, data: dict) -> dict:
-    values = data.get("fields", data)
-    if not isinstance(values, dict):
-        raise CaseError("Isian harus berupa pemetaan nama: nilai.", field="data")
-    attached = set(case.attachments.values_list("requirement", flat=True))
-    for field in step.fields:
-        present = (
-            field.key in attached if field.type in ("photo", "file") else values.get(field.key)
-        )
-        if field.required and not present:
-            raise CaseError(f"{field.label} wajib diisi.", field=f"data.{field.key}")
-    return {"fields": {f.key: values.get(f.key) for f in step.fields if f.key in values}}
-
-
-def _check_disposition(case: Case, doc: ServiceDoc, step: Step, outcome: str, data: dict) -> dict:
-    to = str(data.get("to") or "").strip()
-    if not to:
-        raise CaseError("Sebutkan kepada siapa/bidang mana disposisi diberikan.", field="data.to")
-    return {"to": to, "route": step.route}
-
-
-_DATA_CHECKS = {
-    StepKind.CHECKLIST: _check_checklist,
-    StepKind.FORM: _check_form,
-    StepKind.DISPOSITION: _check_disposition,
-}
+def _with_reason(kind: Kind, outcome: str, note: str, reason: str) -> str:
+    """The record's note: the reason of a return or refusal first, then any remark."""
+    text = "\n".join(part for part in (reason.strip(), note.strip()) if part)
+    if kind.needs_reason(outcome) and not text:
+        label = kind.outcome_label(outcome)
+        raise CaseError(f"Sebutkan alasannya ({label}).", field="data.reason")
+    return text
 
 
 def _act(case: Case, doc: ServiceDoc, step: Step, user, outcome, note, data, *, role) -> StepRecord:
@@ -323,13 +238,6 @@ def _act(case: Case, doc: ServiceDoc, step: Step, user, outcome, note, data, *, 
         data=data,
         working_minutes=sla.working_minutes(case, case.step_started_at or now, now),
     )
-    if step.kind == StepKind.CHECKLIST:
-        case.requirements_checked = data.get("checked", [])
-    if step.kind == StepKind.REFER:
-        Referral.objects.create(
-            case=case, office=case.office, to=step.to, nik=case.subject_or_applicant_nik,
-            reason=note.strip(),
-        )  # fmt: skip
     target = engine.step_target(step, outcome)
     if engine.is_end(target):
         _finish(case, target, now)
@@ -360,8 +268,7 @@ def case_pause(*, case_id: int, user, reason: str) -> Case:
         raise CaseError("Sebutkan apa yang ditunggu.", field="reason")
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case_id)
-        if not roles_of(user, case.office):
-            raise PermissionDenied("Anda bukan staf kantor ini.")
+        require(user, case.office, Right.PAUSE)
         if case.state != CaseState.OPEN:
             raise CaseConflict("Hanya permohonan yang berjalan dapat dijeda.")
         case.state = CaseState.WAITING
@@ -378,8 +285,7 @@ def case_resume(*, case_id: int, user) -> Case:
     """Restart the clock; deadlines move by the working time the pause took."""
     with transaction.atomic():
         case = Case.objects.select_for_update().select_related("office").get(pk=case_id)
-        if not roles_of(user, case.office):
-            raise PermissionDenied("Anda bukan staf kantor ini.")
+        require(user, case.office, Right.PAUSE)
         if case.state != CaseState.WAITING:
             raise CaseConflict("Permohonan tidak sedang dijeda.")
         now = timezone.now()
@@ -410,19 +316,28 @@ def sniff_content_type(head: bytes) -> tuple[str, str] | None:
     return None
 
 
+def attachment_choices(doc: ServiceDoc) -> dict[str, str]:
+    """What a scan may be attached to (key -> label): papers people bring, and forms'
+    photo/file fields. A register entry is checked by the system, never uploaded."""
+    choices = {r.key: r.label for r in brought(doc)}
+    for step in doc.steps:
+        for field in step.fields:
+            if is_attachment(field):
+                choices.setdefault(field.key, field.label)
+    return choices
+
+
 def attachment_add(*, case_id: int, user, requirement: str, upload) -> Attachment:
     """Keep a scan for a requirement (or a form's photo/file field) of an open case."""
     case = Case.objects.select_related("office", "version").get(pk=case_id)
-    if not roles_of(user, case.office):
-        raise PermissionDenied("Anda bukan staf kantor ini.")
+    require(user, case.office, Right.ACT)
     if not case.is_open:
         raise CaseConflict("Permohonan sudah selesai; lampiran tidak dapat ditambah.")
-    doc = case_doc(case)
-    keys = {r.key for r in doc.requirements} | {
-        f.key for s in doc.steps for f in s.fields if f.type in ("photo", "file")
-    }
-    if requirement not in keys:
-        raise CaseError(f"Persyaratan '{requirement}' tidak dikenal.", field="requirement")
+    choices = attachment_choices(case_doc(case))
+    if requirement not in choices:
+        known = "; ".join(f"{key} = {label}" for key, label in choices.items())
+        raise CaseError(f"Lampiran '{requirement}' tidak dikenal; pilih: {known}.",
+                        field="requirement")  # fmt: skip
     limit = settings.CASE_MAX_ATTACHMENT_BYTES
     if upload.size > limit:
         raise CaseError(f"Berkas lebih dari {limit // 1_000_000} MB.", field="file")

@@ -23,9 +23,8 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from layan.cases.engine import choosable_outcomes, step_outcomes
-from layan.cases.forms import WalkInForm, action_data
-from layan.cases.models import Case, CaseState, Referral, StepRecord
+from layan.cases.forms import WalkInForm
+from layan.cases.models import Case, Referral, StepRecord
 from layan.cases.presenting import (
     Due,
     actor_label,
@@ -33,7 +32,6 @@ from layan.cases.presenting import (
     expected_finish,
     nik_masked,
     outcome_label,
-    register_data_label,
     step_label,
 )
 from layan.cases.receipt import qr_svg
@@ -42,38 +40,24 @@ from layan.cases.services import (
     CaseConflict,
     CaseError,
     attachment_add,
+    attachment_choices,
     case_act,
+    case_can_act,
     case_create,
     case_doc,
     case_pause,
     case_resume,
-    roles_of,
 )
-from layan.catalogue.schema import ServiceDoc, Step, StepKind
+from layan.cases.steps import kind_of
+from layan.cases.steps.base import Button, RequirementState
+from layan.cases.steps.registry_check import last_check_summary
+from layan.catalogue.schema import ServiceDoc, Step
 from layan.catalogue.selectors import services_published
 from layan.offices.models import Office, Role
+from layan.offices.rights import Right, roles_of, roles_with
 from layan.offices.selectors import office_for_staff
 
 QUEUE_PAGE_SIZE = 50
-# The intake step is recorded in the front office's role, so only it registers walk-ins.
-REGISTER_ROLES = {Role.PETUGAS}
-# The one button of a step without a choice, by kind.
-BUTTON_LABELS = {
-    StepKind.INTAKE: "Terima permohonan",
-    StepKind.REGISTRY_CHECK: "Periksa DTKS/DTSEN",
-    StepKind.FORM: "Simpan isian",
-    StepKind.DISPOSITION: "Teruskan disposisi",
-    StepKind.DRAFT_LETTER: "Surat sudah dibuat",
-    StepKind.HANDOVER: "Serahkan kepada pemohon",
-    StepKind.END: "Selesaikan",
-}
-CHOICE_LABELS = {"setuju": "Setuju", "kembalikan": "Kembalikan"}
-NOTE_LABELS = {
-    StepKind.CHECKLIST: "Catatan (wajib bila tidak lengkap)",
-    StepKind.APPROVE: "Catatan (wajib bila dikembalikan)",
-    StepKind.SIGN: "Catatan (wajib bila dikembalikan)",
-    StepKind.REFER: "Alasan rujukan",
-}
 CONFLICT_NOTICE = (
     "Langkah ini sudah dikerjakan orang lain. Keadaan terbaru permohonan ditampilkan di bawah."
 )
@@ -149,7 +133,7 @@ def _queue_row(case: Case, now: datetime) -> QueueRow:
 @login_required
 def case_new(request: HttpRequest, office: str) -> HttpResponse:
     """Register an applicant at the counter; the case page follows."""
-    office_obj = office_for_staff(request.user, office, roles=REGISTER_ROLES)
+    office_obj = office_for_staff(request.user, office, roles=roles_with(Right.REGISTER))
     services = services_published(office=office_obj)
     form = WalkInForm(
         request.POST or None,
@@ -203,19 +187,17 @@ class ChecklistItem:
 
 @dataclass
 class Action:
-    """What the form of the current step shows: inputs by kind, a note, and its buttons."""
+    """The form of the current step: the kind's inputs, a note, and its buttons."""
 
     step: Step
-    kind: str
     label: str
     text: str
-    buttons: list[tuple[str, str]]
-    note_label: str = "Catatan"
+    buttons: list[Button]
+    note_label: str
+    takes_note: bool
+    template: str | None
+    inputs: dict
     errors: dict = field(default_factory=dict)
-    requirements: list[dict] = field(default_factory=list)
-    fields: list[dict] = field(default_factory=list)
-    route: list[str] = field(default_factory=list)
-    values: dict = field(default_factory=dict)
 
 
 # Higher apps add a section to the case page (letters: the letter and its actions)
@@ -271,15 +253,9 @@ def _case_context(
     errors = errors or {}
     now = timezone.now()
     step = doc.step_map.get(case.current_step) if case.is_open else None
-    can_act = (
-        step is not None
-        and case.state == CaseState.OPEN
-        and case.current_role in roles_of(request.user, office)
-    )
     attachments = list(case.attachments.select_related("uploaded_by"))
     records = list(case.records.select_related("user").order_by("seq"))
-    upload_choices = _upload_choices(doc)
-    labels = dict(upload_choices)
+    labels = attachment_choices(doc)
     return {
         "office": office,
         "case": case,
@@ -290,11 +266,13 @@ def _case_context(
         "step_due": due_of(case, case.step_deadline, now),
         "case_due": due_of(case, case.deadline, now) if case.is_open else None,
         "expected": expected_finish(case, doc),
-        "action": _action(doc, step, case, errors.get("act", {}), posted) if can_act else None,
+        "action": _action(doc, step, case, errors.get("act", {}), posted)
+        if step and case_can_act(case, request.user)
+        else None,
         "timeline": [_timeline_entry(doc, record) for record in records],
         "checklist": _checklist(doc, case, records, attachments),
         "attachments": [(a, labels.get(a.requirement, a.requirement)) for a in attachments],
-        "upload_choices": upload_choices,
+        "upload_choices": list(labels.items()),
         "upload_selected": request.GET.get("persyaratan", ""),
         "referral": Referral.objects.filter(case=case).first(),
         "errors": errors,
@@ -321,139 +299,59 @@ def _timeline_entry(doc: ServiceDoc, record: StepRecord) -> TimelineEntry:
 
 def _record_summary(doc: ServiceDoc, record: StepRecord) -> str:
     """What a step found or decided, in a line: register evidence, missing papers, fields."""
-    data = record.data or {}
-    if record.kind == StepKind.REGISTRY_CHECK:
-        found = "Terdaftar" if data.get("found") else "Tidak terdaftar"
-        return f"{found}, {register_data_label(data.get('source'), data.get('period'))}"
-    if record.kind == StepKind.CHECKLIST:
-        labels = {r.key: r.label for r in doc.requirements}
-        missing = [labels.get(key, key) for key in data.get("missing", [])]
-        return f"Belum ada: {'; '.join(missing)}" if missing else "Semua persyaratan wajib ada"
-    if record.kind == StepKind.DISPOSITION and data.get("to"):
-        return f"Diteruskan kepada: {data['to']}"
-    if record.kind == StepKind.FORM:
-        step = doc.step_map.get(record.step)
-        labels = {f.key: f.label for f in step.fields} if step else {}
-        values = data.get("fields", {})
-        return "; ".join(f"{labels.get(k, k)}: {_shown(v)}" for k, v in values.items())
-    if data.get("number"):
-        return f"Surat nomor {data['number']}"
-    if data.get("bersama"):
-        return f"Bersama permohonan {data['bersama']} (surat kolektif)"
-    return ""
-
-
-def _shown(value) -> str:
-    if isinstance(value, bool):
-        return "ya" if value else "tidak"
-    return str(value)
+    return kind_of(record.kind).summary(doc, record)
 
 
 def _checklist(
     doc: ServiceDoc, case: Case, records: list[StepRecord], attachments: list
 ) -> list[ChecklistItem]:
-    """The definition's requirements, each with what is known about it on this case."""
-    checked_once = any(r.kind == StepKind.CHECKLIST for r in records)
-    checks = [r for r in records if r.kind == StepKind.REGISTRY_CHECK]
-    items = []
-    for requirement in doc.requirements:
-        if requirement.registry:
-            status = "diperiksa sistem"
-            if checks:
-                status += f": {_record_summary(doc, checks[-1])}"
-            present = bool(checks[-1].data.get("found")) if checks else None
-        elif requirement.key in case.requirements_checked:
-            status, present = "ada", True
-        elif requirement.optional and checked_once:
-            status, present = "tidak dibawa", None  # optional: nothing is missing
-        else:
-            status = "tidak ada" if checked_once else "belum diperiksa"
-            present = False if checked_once else None
-        items.append(
-            ChecklistItem(
-                key=requirement.key,
-                label=requirement.label,
-                note=requirement.note,
-                optional=requirement.optional,
-                registry=requirement.registry,
-                status=status,
-                present=present,
-                attachments=[a for a in attachments if a.requirement == requirement.key],
-            )
+    """The definition's requirements, each with what the kinds' records say about it."""
+    states = {}
+    for kind in {record.kind for record in records}:
+        own = [record for record in records if record.kind == kind]
+        states.update(kind_of(kind).requirement_states(doc, case, own))
+    unknown = RequirementState("belum diperiksa", None)
+    return [
+        ChecklistItem(
+            key=requirement.key,
+            label=requirement.label,
+            note=requirement.note,
+            optional=requirement.optional,
+            registry=requirement.registry,
+            status=states.get(requirement.key, unknown).status,
+            present=states.get(requirement.key, unknown).present,
+            attachments=[a for a in attachments if a.requirement == requirement.key],
         )
-    return items
-
-
-def _upload_choices(doc: ServiceDoc) -> list[tuple[str, str]]:
-    """What a scan may be attached to: papers people bring, and forms' photo/file fields."""
-    choices = {r.key: r.label for r in doc.requirements if not r.registry}
-    for step in doc.steps:
-        for form_field in step.fields:
-            if form_field.type in ("photo", "file"):
-                choices.setdefault(form_field.key, form_field.label)
-    return list(choices.items())
+        for requirement in doc.requirements
+    ]
 
 
 def _action(
     doc: ServiceDoc, step: Step, case: Case, errors: dict, posted: QueryDict | None
 ) -> Action:
     """The form for the current step, filled with what was posted when it came back."""
-    action = Action(
+    kind = kind_of(step.kind)
+    return Action(
         step=step,
-        kind=step.kind.value,
-        label=step_label(doc, step.key),
+        label=kind.label,
         text=step.text,
-        buttons=_buttons(step),
-        note_label=NOTE_LABELS.get(step.kind, "Catatan"),
+        buttons=kind.buttons(step),
+        note_label=kind.note_label,
+        takes_note=not kind.system_decided,
+        template=kind.template,
+        inputs=kind.form_context(doc, step, case, posted, errors),
         errors=errors,
     )
-    if step.kind == StepKind.CHECKLIST:
-        ticked = posted.getlist("checked") if posted else case.requirements_checked
-        action.requirements = [
-            {"key": r.key, "label": r.label, "optional": r.optional, "checked": r.key in ticked}
-            for r in doc.requirements
-            if not r.registry
-        ]
-    elif step.kind == StepKind.FORM:
-        attached = set(case.attachments.values_list("requirement", flat=True))
-        action.fields = [_form_field(f, posted, attached, errors) for f in step.fields]
-    elif step.kind == StepKind.DISPOSITION:
-        action.route = [doc.actors[key].label for key in step.route if key in doc.actors]
-        default = action.route[0] if action.route else ""
-        action.values["to"] = posted.get("to", "") if posted else default
-    return action
 
 
-def _buttons(step: Step) -> list[tuple[str, str]]:
-    """(outcome, label) per button; one unnamed button when the step has no choice."""
-    outcomes = choosable_outcomes(step)
-    if len(outcomes) > 1:
-        return [(o, CHOICE_LABELS.get(o) or outcome_label(step.kind, o)) for o in outcomes]
-    if step.kind == StepKind.REFER:
-        return [("", f"Rujuk ke {step.to}")]
-    single = step_outcomes(step)
-    fallback = outcome_label(step.kind, single[0]) if single else "Selesai"
-    return [("", BUTTON_LABELS.get(step.kind, fallback))]
-
-
-def _form_field(form_field, posted: QueryDict | None, attached: set, errors: dict) -> dict:
-    name = f"field_{form_field.key}"
-    return {
-        "key": form_field.key,
-        "name": name,
-        "label": form_field.label,
-        "type": form_field.type,
-        "required": form_field.required,
-        "choices": form_field.choices,
-        "value": posted.get(name, "") if posted else "",
-        "attached": form_field.key in attached,
-        "error": errors.get(form_field.key, ""),
-    }
+# A step's reason is typed in the page's note box.
+_SHOWN_AT = {"reason": "note"}
 
 
 def _act_error_key(field_name: str) -> str:
     """Where a CaseError of case_act is shown: 'data.checked' -> 'checked', etc."""
     name = field_name.removeprefix("data.")
+    name = _SHOWN_AT.get(name, name)
     return name if name and name not in ("data", "outcome", "step") else "form"
 
 
@@ -463,7 +361,9 @@ def case_act_view(request: HttpRequest, office: str, pk: int) -> HttpResponse:
     """Do the current step: case_act with the outcome, note and data of the posted form."""
     office_obj, case = _case_of(request, office, pk)
     posted_step = request.POST.get("step", "")
-    step = case_doc(case).step_map.get(posted_step)
+    doc = case_doc(case)
+    step = doc.step_map.get(posted_step)
+    data = kind_of(step.kind).data_from_post(doc, step, request.POST) if step else {}
     try:
         record = case_act(
             case_id=case.pk,
@@ -471,7 +371,7 @@ def case_act_view(request: HttpRequest, office: str, pk: int) -> HttpResponse:
             step=posted_step,
             outcome=request.POST.get("outcome") or None,
             note=request.POST.get("note", ""),
-            data=action_data(step, request.POST),
+            data=data,
             seen_seq=_seen_seq(request),
         )
     except CaseConflict:
@@ -481,7 +381,7 @@ def case_act_view(request: HttpRequest, office: str, pk: int) -> HttpResponse:
         return _case_page(
             request, office_obj, case.pk, status=422, errors=errors, posted=request.POST
         )
-    label = step_label(case_doc(case), record.step)
+    label = step_label(doc, record.step)
     messages.success(request, f"{label}: {outcome_label(record.kind, record.outcome)}.")
     return _after_change(request, office_obj, case.pk)
 
@@ -597,13 +497,12 @@ def case_referral_slip(request: HttpRequest, office: str, pk: int) -> HttpRespon
     if referral is None:
         raise Http404("Permohonan ini tidak dirujuk.")
     tracking_url = _tracking_url(request, case)
-    check = case.records.filter(kind=StepKind.REGISTRY_CHECK).order_by("-seq").first()
     context = {
         "office": office_obj,
         "case": case,
         "referral": referral,
         # Without a note from the officer, the register's answer is the reason.
-        "reason": _record_summary(case_doc(case), check) if check else "",
+        "reason": last_check_summary(case),
         "person_name": case.subject_name or case.applicant_name,
         "tracking_url": tracking_url,
         "qr": qr_svg(tracking_url, label=f"QR kode lacak {case.tracking_code}"),

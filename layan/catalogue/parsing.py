@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from layan.catalogue.kinds import kind_problems
 from layan.catalogue.schema import Problem, ServiceDoc, semantic_errors
 
 
@@ -113,7 +114,7 @@ def definition_parse(text: str) -> tuple[ServiceDoc | None, list[Problem]]:
     except ValidationError as exc:
         problems = _pydantic_problems(exc)
     else:
-        problems = semantic_errors(doc)
+        problems = semantic_errors(doc) + kind_problems(doc)
     for problem in problems:
         problem.line = _line_of(root, problem.path)
     problems.sort(key=lambda p: p.line or 0)

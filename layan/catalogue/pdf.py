@@ -26,8 +26,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from layan.catalogue.rendering import SopRow, sop_rows
 from layan.catalogue.schema import Decree, ServiceDoc, Signer
+from layan.catalogue.sop_table import SopRow, sop_rows
 from layan.offices.models import Office
 
 DASH = "—"

@@ -94,11 +94,9 @@ class EndState(StrEnum):
     DIRUJUK = "dirujuk"
 
 
-# Outcomes the engine itself gives for these kinds; a file must use exactly these.
-FIXED_OUTCOMES = {
-    StepKind.CHECKLIST: {"lengkap", "tidak_lengkap"},
-    StepKind.REGISTRY_CHECK: {"terdaftar", "tidak_terdaftar"},
-}
+END_LABELS = {"selesai": "Selesai", "ditolak": "Ditolak", "dirujuk": "Dirujuk"}
+
+
 # Staff roles an actor may map to (offices.Role), plus the applicant.
 ACTOR_ROLES = {
     "pemohon",
@@ -353,7 +351,11 @@ def _targets(step: Step) -> list[tuple[str, str]]:
 
 
 def semantic_errors(doc: ServiceDoc) -> list[Problem]:
-    """Rules across fields that pydantic's per-field checks cannot see."""
+    """Rules across fields that pydantic's per-field checks cannot see.
+
+    These are the rules of the step graph and the letters; each kind's own rules
+    (its fixed outcomes, the fields it needs) are asked of the kind (`kinds.kind_problems`).
+    """
     problems: list[Problem] = []
     keys = [step.key for step in doc.steps]
     ends = {e.value for e in EndState}
@@ -373,31 +375,12 @@ def semantic_errors(doc: ServiceDoc) -> list[Problem]:
             if target not in keys and target not in ends:
                 add(f"{at}.{suffix}", f"'{target}' bukan langkah maupun status akhir")
         ways_on = len(_targets(step)) + (1 if step.end else 0)
-        if step.kind == StepKind.END and not step.end:
-            add(f"{at}.end", "langkah akhir harus menyebut status akhir (selesai/ditolak/dirujuk)")
-        elif ways_on == 0:
+        if ways_on == 0:
             add(at, "langkah tidak punya lanjutan: isi outcomes, next atau end")
         if step.next and step.outcomes:
             add(f"{at}.next", "pakai next atau outcomes, tidak keduanya")
         if step.end and (step.next or step.outcomes):
             add(f"{at}.end", "langkah dengan end tidak boleh punya next/outcomes")
-        fixed = FIXED_OUTCOMES.get(step.kind)
-        if fixed is not None and set(step.outcomes) != fixed:
-            add(f"{at}.outcomes", f"langkah {step.kind} harus punya outcomes {sorted(fixed)}")
-        if step.kind == StepKind.REFER and not step.to:
-            add(f"{at}.to", "rujukan harus menyebut tujuannya (to)")
-        if step.kind == StepKind.DRAFT_LETTER and not step.letter:
-            add(f"{at}.letter", "langkah draft_letter harus menyebut templat surat (letter)")
-        elif step.letter and step.letter not in {t.code for t in doc.letters}:
-            add(f"{at}.letter", f"templat surat '{step.letter}' tidak ada di daftar letters")
-        if step.paraf and step.kind != StepKind.DRAFT_LETTER:
-            add(f"{at}.paraf", "paraf: true hanya untuk langkah draft_letter")
-        if step.kind == StepKind.FORM and not step.fields:
-            add(f"{at}.fields", "langkah form harus punya isian (fields)")
-        if step.kind == StepKind.DISPOSITION:
-            for j, role_actor in enumerate(step.route):
-                if role_actor not in doc.actors:
-                    add(f"{at}.route[{j}]", f"aktor '{role_actor}' tidak ada di daftar actors")
     problems.extend(_reachability_errors(doc))
     problems.extend(_letter_errors(doc))
     return problems

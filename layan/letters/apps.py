@@ -7,9 +7,10 @@ class LettersConfig(AppConfig):
     verbose_name = "Surat"
 
     def ready(self) -> None:
+        from layan.cases.steps import kinds_register
         from layan.cases.views import case_panel_register
-        from layan.letters import hooks
+        from layan.letters.steps import LETTER_KINDS
         from layan.letters.views import case_letter_panel
 
-        hooks.connect()
+        kinds_register(*LETTER_KINDS)
         case_panel_register(case_letter_panel)

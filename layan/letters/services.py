@@ -9,12 +9,11 @@ import hashlib
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from layan.cases.models import Case, CaseState
-from layan.cases.services import CaseConflict, CaseError, roles_of
+from layan.cases.services import CaseConflict, CaseError
 from layan.catalogue.schema import LetterTemplate, ServiceDoc, Step
 from layan.letters import content
 from layan.letters.keys import signer_key_for
@@ -37,7 +36,7 @@ from layan.letters.pdf import (
 )
 from layan.letters.selectors import letter_of_case
 from layan.letters.signing import SignRequest, pdf_sign
-from layan.offices.models import Role
+from layan.offices.rights import Right, require
 from layan.registry.models import MONTHS
 
 
@@ -222,8 +221,7 @@ def letter_revoke(*, letter_id: int, user, reason: str) -> Letter:
         raise LetterError("Sebutkan alasan pencabutan.", field="reason")
     with transaction.atomic():
         letter = Letter.objects.select_for_update().select_related("office").get(pk=letter_id)
-        if Role.KADIN not in roles_of(user, letter.office):
-            raise PermissionDenied("Hanya Kepala Dinas yang dapat mencabut surat.")
+        require(user, letter.office, Right.REVOKE)
         if letter.state != LetterState.ISSUED:
             raise CaseConflict(
                 f"Surat berstatus {letter.get_state_display().lower()}; tidak dapat dicabut."
@@ -244,8 +242,7 @@ class LetterFile:
 
 def letter_download(*, letter: Letter, user) -> LetterFile:
     """The letter's current PDF for staff of its office (logged: reprints are counted)."""
-    if not roles_of(user, letter.office):
-        raise PermissionDenied("Anda bukan staf kantor ini.")
+    require(user, letter.office, Right.ACT)  # any of its staff, as the case page shows it
     pdf = letter_current_pdf(letter)
     if letter.is_issued and _sha256(pdf) != letter.sha256:
         # The archive must not hand out a letter that differs from what was issued.

@@ -11,11 +11,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from layan.cases.models import Case
-from layan.cases.services import CaseConflict, roles_of
+from layan.cases.services import CaseConflict
 from layan.letters.models import Letter, LetterState
 from layan.letters.selectors import letter_for_staff, letter_of_case
 from layan.letters.services import LetterError, letter_download, letter_revoke
-from layan.offices.models import Office, Role
+from layan.offices.models import Office
+from layan.offices.rights import Right, may
 from layan.offices.selectors import office_for_staff
 
 ARCHIVE_SIZE = 100
@@ -26,11 +27,11 @@ def case_letter_panel(request: HttpRequest, case: Case) -> dict | None:
     letter = letter_of_case(case)
     if letter is None:
         return None
-    roles = roles_of(request.user, case.office)
     return {
         "template": "letters/_case_panel.html",
         "letter": letter,
-        "can_revoke": letter.state == LetterState.ISSUED and Role.KADIN in roles,
+        "can_revoke": letter.state == LetterState.ISSUED
+        and may(request.user, case.office, Right.REVOKE),
         "batch_size": letter.memberships.count(),
     }
 

@@ -5,8 +5,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 
 from layan.catalogue.pdf import sop_pdf
-from layan.catalogue.rendering import sop_rows
 from layan.catalogue.selectors import service_get_published, services_published, version_doc
+from layan.catalogue.sop_table import sop_rows
 from layan.offices.selectors import office_get_public, offices_public
 
 

@@ -259,7 +259,9 @@ def test_bad_step_data_names_the_field(api, staff, bone_case):
     )
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "data.checked"
-    assert "kartu_pelajar" in response.json()["detail"]
+    # The label people know, never the internal key.
+    assert "Kartu Pelajar" in response.json()["detail"]
+    assert "kartu_pelajar" not in response.json()["detail"]
 
 
 def test_acting_without_the_steps_role_is_forbidden(api, staff, bone_case):

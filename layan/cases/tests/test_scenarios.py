@@ -200,7 +200,7 @@ def test_approval_chain_cannot_be_skipped(office_register, staff):
     ("step", "outcome", "kwargs", "field"),
     [
         ("periksa", "lengkap", {"data": {"checked": ["kk"]}}, "data.checked"),
-        ("periksa", "tidak_lengkap", {"data": {"checked": []}}, "note"),
+        ("periksa", "tidak_lengkap", {"data": {"checked": []}}, "data.reason"),
         ("periksa", "mungkin", {"data": {"checked": []}}, "outcome"),
         ("periksa", "lengkap", {"data": {"checked": ["paspor"]}}, "data.checked"),
     ],

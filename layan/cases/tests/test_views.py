@@ -336,7 +336,7 @@ def test_checklist_complete_with_papers_missing_is_refused(client, ani, case):
     response = act(client, case, "periksa", "lengkap", checked=["kk"])
     assert response.status_code == 422
     page = response.content.decode()
-    assert 'id="checked-error">Belum lengkap: kartu_pelajar' in page
+    assert 'id="checked-error">Belum lengkap: Kartu Pelajar' in page
     assert 'value="kk" checked' in page  # what was ticked stays ticked
     assert case.records.count() == 1
 
@@ -457,7 +457,7 @@ def test_form_step_points_photos_to_the_upload_and_names_missing_fields(
     act_url = url("case-act", case.pk, office="banyuasin")
     response = client.post(act_url, {"step": "survey_kriteria"})
     assert response.status_code == 422
-    assert b'id="field_survey_kriteria-error">Pengisian Survey Kriteria wajib diisi' in (
+    assert b'id="field_survey_kriteria-error">Pengisian Survey Kriteria belum dilampirkan' in (
         response.content
     )
     for key in ["survey_kriteria", "foto_rumah"]:

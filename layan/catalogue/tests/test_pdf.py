@@ -13,8 +13,8 @@ import layan.catalogue
 import layan.offices
 from layan.catalogue.parsing import definition_parse
 from layan.catalogue.pdf import sop_pdf
-from layan.catalogue.rendering import sop_rows
 from layan.catalogue.schema import ServiceDoc
+from layan.catalogue.sop_table import sop_rows
 from layan.offices.models import Office
 
 SOPS_DIR = Path(layan.catalogue.__file__).parent / "sops"

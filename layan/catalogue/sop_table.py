@@ -6,30 +6,8 @@ column, shared by the HTML page and the PDF so both show the same table.
 
 from dataclasses import dataclass, field
 
-from layan.catalogue.schema import Duration, ServiceDoc, Step, StepKind
-
-OUTCOME_LABELS = {
-    "lengkap": "Lengkap",
-    "tidak_lengkap": "Tidak lengkap",
-    "terdaftar": "Terdaftar",
-    "tidak_terdaftar": "Tidak terdaftar",
-    "setuju": "Setuju",
-    "kembalikan": "Dikembalikan",
-}
-END_LABELS = {"selesai": "Selesai", "ditolak": "Ditolak", "dirujuk": "Dirujuk"}
-KIND_LABELS = {
-    StepKind.INTAKE: "Penerimaan",
-    StepKind.CHECKLIST: "Pemeriksaan kelengkapan",
-    StepKind.REGISTRY_CHECK: "Pengecekan DTKS/DTSEN",
-    StepKind.FORM: "Pengisian data",
-    StepKind.DISPOSITION: "Disposisi",
-    StepKind.DRAFT_LETTER: "Pembuatan surat",
-    StepKind.APPROVE: "Paraf",
-    StepKind.SIGN: "Tanda tangan",
-    StepKind.HANDOVER: "Penyerahan",
-    StepKind.REFER: "Rujukan",
-    StepKind.END: "Selesai",
-}
+from layan.catalogue.kinds import kind_of
+from layan.catalogue.schema import END_LABELS, Duration, ServiceDoc, Step
 
 
 @dataclass
@@ -65,7 +43,7 @@ def _branch_text(numbers: dict[str, int], step: Step) -> list[str]:
     """'Terdaftar: ke no. 3' lines for a decision step."""
     lines = []
     for outcome, target in step.outcomes.items():
-        label = OUTCOME_LABELS.get(outcome, outcome.replace("_", " ").capitalize())
+        label = kind_of(step.kind).outcome_label(outcome)
         where = END_LABELS.get(target) or f"ke no. {numbers[target]}"
         lines.append(f"{label}: {where}")
     return lines
@@ -112,5 +90,5 @@ def sop_rows(doc: ServiceDoc) -> list[SopRow]:
     for row in rows.values():
         row.columns = [(actor.label, row.marks.get(key, "")) for key, actor in doc.actors.items()]
         if not row.texts:
-            row.texts = [KIND_LABELS[s.kind] for s in row.steps]
+            row.texts = [kind_of(s.kind).label for s in row.steps]
     return [rows[n] for n in sorted(rows)]

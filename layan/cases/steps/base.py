@@ -1,0 +1,278 @@
+"""What every step kind has, with the defaults most kinds keep.
+
+A kind answers, for a step of its kind: the outcomes and their names, the
+`data` it takes (a pydantic model, which is also the API's JSON Schema), the
+checks of an action, what the step record keeps, its form on the case page and
+the line its records show. `case_act`, the case page, the API and the SOP
+table ask the kind; none of them knows a kind by name.
+"""
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import QueryDict
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+
+from layan.cases import engine
+from layan.cases.models import Case, StepRecord
+from layan.catalogue.schema import END_LABELS, ServiceDoc, Step, StepKind
+
+REASON_MAX = 4000
+
+
+class CaseError(Exception):
+    """An action that does not fit the case (HTTP 422): each problem with its field and reason.
+
+    `field` names the input at fault as the API knows it (`data.checked`, `note`,
+    `applicant.nik`); the message is in Bahasa Indonesia and uses labels, not keys.
+    """
+
+    def __init__(
+        self, message: str, *, field: str = "", errors: list[tuple[str, str]] | None = None
+    ):
+        self.field = field
+        self.errors = errors or [(field, message)]
+        super().__init__(message)
+
+
+class CaseConflict(Exception):
+    """Someone else already acted on this step (HTTP 409)."""
+
+
+@dataclass(frozen=True)
+class Act:
+    """One action on the current step, its `data` already read by the kind's input model."""
+
+    case: Case
+    doc: ServiceDoc
+    step: Step
+    user: Any
+    outcome: str
+    note: str
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class StepEffect:
+    """What a step did: the data its record keeps, and other cases that move with this one.
+
+    `companions` are cases of the same batch (one letter for many proposals),
+    already locked by the kind and standing at the same step.
+    """
+
+    data: dict[str, Any]
+    companions: list[Case] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Button:
+    outcome: str  # empty for the one button of a step without a choice
+    label: str
+    secondary: bool = False
+
+
+@dataclass(frozen=True)
+class RequirementState:
+    """What a kind's records say about one requirement on a case."""
+
+    status: str
+    present: bool | None
+
+
+# pydantic's error types -> what an officer reads next to the field.
+_REASONS = {
+    "missing": "wajib diisi",
+    "string_too_short": "wajib diisi",
+    "string_too_long": "paling banyak {max_length} karakter",
+    "string_type": "harus berupa teks",
+    "literal_error": "pilihan tidak dikenal: '{input}'",
+    "enum": "pilihan tidak dikenal: '{input}'",
+    "float_parsing": "harus berupa angka",
+    "float_type": "harus berupa angka",
+    "finite_number": "harus berupa angka",
+    "int_parsing": "harus berupa bilangan bulat",
+    "int_type": "harus berupa bilangan bulat",
+    "date_parsing": "harus berupa tanggal (TTTT-BB-HH)",
+    "date_from_datetime_parsing": "harus berupa tanggal (TTTT-BB-HH)",
+    "date_type": "harus berupa tanggal (TTTT-BB-HH)",
+    "bool_parsing": "harus ya atau tidak (true/false)",
+    "bool_type": "harus ya atau tidak (true/false)",
+    "list_type": "harus berupa daftar",
+    "dict_type": "harus berupa objek JSON",
+    "model_type": "harus berupa objek JSON",
+    "too_long": "paling banyak {max_length} butir",
+}
+
+
+def _problem(error: dict, model: type[BaseModel]) -> tuple[str, str]:
+    """('data.<field>', 'Label: reason') for one pydantic error of a step's input."""
+    loc = error.get("loc", ())
+    name = str(loc[0]) if loc else ""
+    if error.get("type") == "extra_forbidden":
+        return f"data.{name}", f"Isian '{name}' tidak dikenal untuk langkah ini."
+    info = model.model_fields.get(name)
+    label = (info.title if info else None) or name
+    template = _REASONS.get(error.get("type", ""))
+    context = {"input": error.get("input"), **error.get("ctx", {})}
+    reason = template.format(**context) if template else str(error.get("msg", ""))
+    return (f"data.{name}" if name else "data"), f"{label}: {reason.removeprefix('Value error, ')}."
+
+
+class Kind:
+    """A step kind with the defaults: one way on, no input, nothing kept but the outcome."""
+
+    kind: StepKind
+    label: str = ""
+    # Which of catalogue.kinds.KIND_FIELDS a step of this kind reads.
+    takes: frozenset[str] = frozenset()
+    # Outcomes a file must give a step of this kind exactly (the engine gives them meaning).
+    fixed_outcomes: tuple[str, ...] = ()
+    outcome_labels: dict[str, str] = {}
+    done_label = "Selesai"  # what a step that only goes on (`lanjut`) has done
+    button_label = ""  # the one button of a step without a choice
+    note_label = "Catatan"
+    # Outcomes that send a case back or turn it down: they need a reason.
+    reason_outcomes: frozenset[str] = frozenset()
+    # The system decides the outcome (from the register); the officer only starts it.
+    system_decided = False
+    # Done by whoever registers the case, as part of registering it.
+    done_at_registration = False
+    # The inputs of its form on the case page (a template included in the step form).
+    template: str | None = None
+
+    # ---- the definition ----------------------------------------------------------
+
+    def definition_problems(self, doc: ServiceDoc, step: Step) -> list[tuple[str, str]]:
+        if self.fixed_outcomes and set(step.outcomes) != set(self.fixed_outcomes):
+            fixed = sorted(self.fixed_outcomes)
+            return [("outcomes", f"langkah {self.kind} harus punya outcomes {fixed}")]
+        return []
+
+    # ---- outcomes -------------------------------------------------------------
+
+    def outcome_label(self, outcome: str) -> str:
+        """'Lengkap', 'Terdaftar', 'Dikembalikan', 'Surat dibuat', …"""
+        if outcome == engine.CONTINUE:
+            return self.done_label
+        if outcome in self.outcome_labels:
+            return self.outcome_labels[outcome]
+        return END_LABELS.get(outcome) or outcome.replace("_", " ").capitalize()
+
+    def choosable(self, step: Step) -> list[str]:
+        """The outcomes an officer may choose; none where the system decides."""
+        return [] if self.system_decided else engine.step_outcomes(step)
+
+    def needs_reason(self, outcome: str) -> bool:
+        return outcome in self.reason_outcomes
+
+    def buttons(self, step: Step) -> list[Button]:
+        """One button per outcome to choose; one unnamed button when there is no choice."""
+        outcomes = self.choosable(step)
+        if len(outcomes) > 1:
+            return [Button(o, self.outcome_label(o), self.needs_reason(o)) for o in outcomes]
+        single = engine.step_outcomes(step)
+        fallback = self.outcome_label(single[0]) if single else "Selesai"
+        return [Button("", self.button_text(step) or fallback)]
+
+    def button_text(self, step: Step) -> str:
+        return self.button_label
+
+    # ---- input ----------------------------------------------------------------
+
+    def input_fields(self, doc: ServiceDoc, step: Step) -> dict[str, Any]:
+        """The pydantic fields of the step's `data`: name -> (type, FieldInfo)."""
+        return {}
+
+    def input_model(self, doc: ServiceDoc, step: Step) -> type[BaseModel]:
+        return _input_model(self, doc, step)
+
+    def input_schema(self, doc: ServiceDoc, step: Step) -> dict[str, Any]:
+        """The JSON Schema of the `data` an action on this step takes."""
+        return self.input_model(doc, step).model_json_schema()
+
+    def reason_field(self, step: Step) -> dict[str, Any]:
+        """`reason`, when an outcome of the step needs one."""
+        needing = [o for o in self.choosable(step) if self.needs_reason(o)]
+        if not needing:
+            return {}
+        named = ", ".join(f"'{o}' ({self.outcome_label(o)})" for o in needing)
+        info = Field(
+            default="",
+            max_length=REASON_MAX,
+            title="Alasan",
+            description=f"Wajib bila hasilnya {named}; tanpa ini, `note` dipakai sebagai alasan.",
+        )
+        return {"reason": (str, info)}
+
+    def input_read(self, doc: ServiceDoc, step: Step, raw: dict[str, Any]) -> dict[str, Any]:
+        """The step's `data` checked against its model; every mistake names `data.<field>`."""
+        model = self.input_model(doc, step)
+        try:
+            values = model.model_validate(self.input_prepare(step, raw))
+        except ValidationError as exc:
+            problems = [_problem(error, model) for error in exc.errors()]
+            raise CaseError(" ".join(r for _, r in problems), field=problems[0][0],
+                            errors=problems) from exc  # fmt: skip
+        return dict(values)
+
+    def input_prepare(self, step: Step, raw: dict[str, Any]) -> dict[str, Any]:
+        """Older shapes of `data` a kind still accepts, made into the model's shape."""
+        return raw
+
+    def data_from_post(self, doc: ServiceDoc, step: Step, post: QueryDict) -> dict[str, Any]:
+        """The `data` of the case page's form for this step."""
+        return {}
+
+    # ---- doing the step -------------------------------------------------------------
+
+    def decide(self, case: Case, user: Any) -> tuple[str, dict[str, Any]]:
+        """The outcome and evidence of a step the system decides."""
+        raise NotImplementedError
+
+    def perform(self, act: Act) -> StepEffect:
+        """Check the action and do the step's work, inside case_act's transaction.
+
+        Raising CaseError rolls the whole action back. The result is what the step
+        record keeps: never a password, never the reason (that is the record's note).
+        """
+        return StepEffect(data={})
+
+    # ---- how its records read ---------------------------------------------------------
+
+    def summary(self, doc: ServiceDoc, record: StepRecord) -> str:
+        """What a step found or decided, in one line of the case's history."""
+        return ""
+
+    def requirement_states(
+        self, doc: ServiceDoc, case: Case, records: list[StepRecord]
+    ) -> dict[str, RequirementState]:
+        """What this kind's records (oldest first) say about the service's requirements."""
+        return {}
+
+    def form_context(
+        self, doc: ServiceDoc, step: Step, case: Case, posted: QueryDict | None, errors: dict
+    ) -> dict[str, Any]:
+        """What the kind's inputs template needs on the case page."""
+        return {}
+
+
+# Models by (kind, doc object, step): a definition's doc object is kept per version
+# (catalogue.selectors), so a model is made once per step of a version, not once per
+# action. The doc is held with its model so its id cannot be reused while cached.
+_MODELS_KEPT = 512
+_models: OrderedDict[tuple[str, int, str], tuple[ServiceDoc, type[BaseModel]]] = OrderedDict()
+
+
+def _input_model(kind: Kind, doc: ServiceDoc, step: Step) -> type[BaseModel]:
+    key = (kind.kind.value, id(doc), step.key)
+    if key in _models:
+        _models.move_to_end(key)
+        return _models[key][1]
+    fields = {**kind.input_fields(doc, step), **kind.reason_field(step)}
+    name = f"{kind.kind.title().replace('_', '')}Data"
+    model = create_model(name, __config__=ConfigDict(extra="forbid"), **fields)
+    _models[key] = (doc, model)
+    if len(_models) > _MODELS_KEPT:
+        _models.popitem(last=False)
+    return model
