@@ -248,9 +248,9 @@ class CaseMaker:
     # --- paths through a definition -----------------------------------------------
 
     def _outcome(self, step) -> str:
-        from layan.cases import engine
+        from layan.catalogue import graph
 
-        outcomes = engine.step_outcomes(step)
+        outcomes = graph.step_outcomes(step)
         if len(outcomes) == 1 or self.rng.random() < FIRST_OUTCOME_WEIGHT:
             return outcomes[0]
         return self.rng.choice(outcomes[1:])
@@ -258,7 +258,7 @@ class CaseMaker:
     def _walk(self, doc, length: int | None):
         """(step, outcome) pairs from the first step and where they lead; None if the
         walk does not fit (ends before `length` steps, or runs past MAX_RECORDS)."""
-        from layan.cases import engine
+        from layan.catalogue import graph
 
         step_map = doc.step_map
         step = doc.steps[0]
@@ -268,8 +268,8 @@ class CaseMaker:
                 return path, step.key
             outcome = self._outcome(step)
             path.append((step, outcome))
-            target = engine.step_target(step, outcome)
-            if engine.is_end(target):
+            target = graph.step_target(step, outcome)
+            if graph.is_end(target):
                 if length is None and MIN_RECORDS <= len(path) <= MAX_RECORDS:
                     return path, target
                 return None

@@ -99,7 +99,7 @@ def on_nik_error(request: HttpRequest, exc: NikError) -> HttpResponse:
 
 @api.exception_handler(CaseError)
 def on_case_error(request: HttpRequest, exc: CaseError) -> HttpResponse:
-    errors = [{"field": exc.field or None, "reason": str(exc)}]
+    errors = [{"field": field or None, "reason": reason} for field, reason in exc.errors]
     return error_response(request, 422, str(exc), errors)
 
 

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from layan.cases import engine, sla
+from layan.cases import sla
 from layan.cases.models import (
     Attachment,
     Case,
@@ -29,6 +29,7 @@ from layan.cases.steps import kind_of
 from layan.cases.steps.base import Act, CaseConflict, CaseError, Kind, StepEffect
 from layan.cases.steps.checklist import brought
 from layan.cases.steps.form import is_attachment
+from layan.catalogue import graph
 from layan.catalogue.models import ServiceVersion
 from layan.catalogue.schema import ServiceDoc, Step
 from layan.catalogue.selectors import version_doc
@@ -103,7 +104,7 @@ def case_create(
         case.deadline = sla.case_deadline(case, doc)
         case.save()
         if kind_of(doc.steps[0].kind).done_at_registration:
-            _act(case, doc, doc.steps[0], user, engine.CONTINUE, "", {}, role=Role.PETUGAS)
+            _act(case, doc, doc.steps[0], user, graph.CONTINUE, "", {}, role=Role.PETUGAS)
     return case
 
 
@@ -238,8 +239,8 @@ def _act(case: Case, doc: ServiceDoc, step: Step, user, outcome, note, data, *, 
         data=data,
         working_minutes=sla.working_minutes(case, case.step_started_at or now, now),
     )
-    target = engine.step_target(step, outcome)
-    if engine.is_end(target):
+    target = graph.step_target(step, outcome)
+    if graph.is_end(target):
         _finish(case, target, now)
     else:
         _enter_step(case, doc, doc.step_map[target], now)

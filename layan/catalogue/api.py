@@ -1,17 +1,23 @@
-"""Public API of the catalogue: offices and their services, with SOP steps, actors and outcomes."""
+"""Public API of the catalogue: offices and their services, with SOP steps, actors and outcomes.
+
+Each service lists what a program needs to run its cases without reading Layan's
+code: the requirements a checklist takes (key, label, optional), and for each
+step the JSON Schema of the `data` an action on it takes, asked of the step's kind.
+"""
+
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from layan.catalogue.graph import step_outcomes, step_target
+from layan.catalogue.kinds import kind_of
 from layan.catalogue.schema import ServiceDoc, Step
 from layan.catalogue.selectors import services_published, version_doc
 from layan.offices.selectors import office_get_public, offices_public
 
 # Public like the service standards pages: no token needed.
 router = Router(auth=None)
-
-# The one outcome of a step that simply continues (`next`), as a case step is acted on.
-NEXT_OUTCOME = "lanjut"
 
 
 class OfficeOut(Schema):
@@ -27,14 +33,37 @@ class ActorOut(Schema):
     role: str
 
 
-class StepOut(Schema):
+class RequirementOut(Schema):
+    """A paper of the standard; `registry` ones are checked by the system, never ticked."""
+
+    key: str
+    label: str
+    optional: bool
+    registry: bool
+
+
+class ServiceStepOut(Schema):
+    """One SOP step: who acts (`role`), its outcomes, and the schema of the data it takes.
+
+    `outcomes` are every way on; `choosable` the ones an officer picks (none where the
+    system decides); `reason_required` the ones that need `data.reason` (or `note`).
+    """
+
     key: str
     kind: str
+    label: str
+    text: str
     actor: str
     role: str
     outcomes: list[str]
+    outcome_labels: dict[str, str]
+    choosable: list[str]
+    reason_required: list[str]
+    # Where each outcome leads: a step key, or an end state (selesai, ditolak, dirujuk).
+    leads_to: dict[str, str]
     next: str | None
     end: str | None
+    input_schema: dict[str, Any]
 
 
 class ServiceOut(Schema):
@@ -42,14 +71,32 @@ class ServiceOut(Schema):
     name: str
     version: int
     time_standard: str | None
+    requirements: list[RequirementOut]
     actors: list[ActorOut]
-    steps: list[StepOut]
+    steps: list[ServiceStepOut]
 
 
-def _outcomes(step: Step) -> list[str]:
-    if step.outcomes:
-        return list(step.outcomes)
-    return [NEXT_OUTCOME] if step.next else []
+def _step_out(doc: ServiceDoc, step: Step) -> ServiceStepOut:
+    kind = kind_of(step.kind)
+    # A step with `end` closes the case: it has no outcome to name, as before.
+    outcomes = [] if step.end else step_outcomes(step)
+    choosable = kind.choosable(step)
+    return ServiceStepOut(
+        key=step.key,
+        kind=step.kind.value,
+        label=kind.label,
+        text=step.text,
+        actor=step.actor,
+        role=doc.staff_role(step),
+        outcomes=outcomes,
+        outcome_labels={o: kind.outcome_label(o) for o in outcomes},
+        choosable=choosable,
+        reason_required=[o for o in choosable if kind.needs_reason(o)],
+        leads_to={o: step_target(step, o) for o in outcomes},
+        next=step.next,
+        end=step.end.value if step.end else None,
+        input_schema=kind.input_schema(doc, step),
+    )
 
 
 def _service_out(doc: ServiceDoc, version: int) -> ServiceOut:
@@ -58,19 +105,12 @@ def _service_out(doc: ServiceDoc, version: int) -> ServiceOut:
         name=doc.name,
         version=version,
         time_standard=str(doc.time_standard) if doc.time_standard else None,
-        actors=[ActorOut(key=k, label=a.label, role=a.role) for k, a in doc.actors.items()],
-        steps=[
-            StepOut(
-                key=s.key,
-                kind=s.kind.value,
-                actor=s.actor,
-                role=doc.staff_role(s),
-                outcomes=_outcomes(s),
-                next=s.next,
-                end=s.end.value if s.end else None,
-            )
-            for s in doc.steps
+        requirements=[
+            RequirementOut(key=r.key, label=r.label, optional=r.optional, registry=r.registry)
+            for r in doc.requirements
         ],
+        actors=[ActorOut(key=k, label=a.label, role=a.role) for k, a in doc.actors.items()],
+        steps=[_step_out(doc, s) for s in doc.steps],
     )
 
 

@@ -6,7 +6,7 @@ loads, so the definition checks and the SOP table ask the kind without this
 app importing a higher one.
 """
 
-from typing import Protocol
+from typing import Any, Protocol
 
 from layan.catalogue.schema import Problem, ServiceDoc, Step, StepKind
 
@@ -23,6 +23,16 @@ class KindRules(Protocol):
     takes: frozenset[str]
 
     def outcome_label(self, outcome: str) -> str: ...
+
+    def choosable(self, step: Step) -> list[str]:
+        """The outcomes an officer chooses from; none where the system decides."""
+        ...
+
+    def needs_reason(self, outcome: str) -> bool: ...
+
+    def input_schema(self, doc: ServiceDoc, step: Step) -> dict[str, Any]:
+        """The JSON Schema of the `data` an action on this step takes."""
+        ...
 
     def definition_problems(self, doc: ServiceDoc, step: Step) -> list[tuple[str, str]]:
         """(field of the step, reason) for each rule of this kind the step breaks."""

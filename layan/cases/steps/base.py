@@ -14,8 +14,8 @@ from typing import Any
 from django.http import QueryDict
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
-from layan.cases import engine
 from layan.cases.models import Case, StepRecord
+from layan.catalogue import graph
 from layan.catalogue.schema import END_LABELS, ServiceDoc, Step, StepKind
 
 REASON_MAX = 4000
@@ -153,7 +153,7 @@ class Kind:
 
     def outcome_label(self, outcome: str) -> str:
         """'Lengkap', 'Terdaftar', 'Dikembalikan', 'Surat dibuat', …"""
-        if outcome == engine.CONTINUE:
+        if outcome == graph.CONTINUE:
             return self.done_label
         if outcome in self.outcome_labels:
             return self.outcome_labels[outcome]
@@ -161,7 +161,7 @@ class Kind:
 
     def choosable(self, step: Step) -> list[str]:
         """The outcomes an officer may choose; none where the system decides."""
-        return [] if self.system_decided else engine.step_outcomes(step)
+        return [] if self.system_decided else graph.step_outcomes(step)
 
     def needs_reason(self, outcome: str) -> bool:
         return outcome in self.reason_outcomes
@@ -171,7 +171,7 @@ class Kind:
         outcomes = self.choosable(step)
         if len(outcomes) > 1:
             return [Button(o, self.outcome_label(o), self.needs_reason(o)) for o in outcomes]
-        single = engine.step_outcomes(step)
+        single = graph.step_outcomes(step)
         fallback = self.outcome_label(single[0]) if single else "Selesai"
         return [Button("", self.button_text(step) or fallback)]
 

@@ -1,8 +1,6 @@
 """Case pages: queue, walk-in registration, case page and its actions, attachments,
 receipt, referral slip, and the public tracking page."""
 
-import struct
-import zlib
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,6 +11,7 @@ from django.utils import timezone
 
 from layan.cases.models import Attachment, Case, CaseState, Referral, StepRecord
 from layan.cases.services import Applicant, case_act, case_create
+from layan.cases.testing import scan_png, walk
 from layan.offices.models import Office
 from layan.registry.models import Snapshot
 
@@ -66,31 +65,6 @@ def act(client, case, step, outcome=None, htmx=False, **data):
         payload["outcome"] = outcome
     headers = HTMX if htmx else {}
     return client.post(url("case-act", case.pk), payload, headers=headers)
-
-
-def png_bytes() -> bytes:
-    """A real 1x1 white PNG."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    pixels = zlib.compress(b"\x00\xff\xff\xff")
-    body = chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
-    return b"\x89PNG\r\n\x1a\n" + body
-
-
-def walk_to(case, user, *steps):
-    """Do steps through the service (set-up, not what the test is about)."""
-    for step, outcome, kwargs in steps:
-        case_act(case_id=case.pk, user=user, step=step, outcome=outcome, **kwargs)
-    case.refresh_from_db()
-    return case
-
-
-CHECKED = ("periksa", "lengkap", {"data": {"checked": BONE_KIP_DOCS}})
-REGISTRY = ("cek_dtks", None, {})
 
 
 def case_pages(case) -> list[str]:
@@ -342,7 +316,7 @@ def test_checklist_complete_with_papers_missing_is_refused(client, ani, case):
 
 
 def test_registry_check_records_the_register_answer(client, ani, case):
-    walk_to(case, ani, CHECKED)
+    walk(case, user=ani, to="cek_dtks")
     client.force_login(ani)
     response = act(client, case, "cek_dtks")
     assert response.status_code == 302
@@ -352,7 +326,7 @@ def test_registry_check_records_the_register_answer(client, ani, case):
 
 
 def test_registry_check_of_an_unknown_nik(client, ani, office_register):
-    case = walk_to(new_case(office_register, ani, nik_kind="unknown"), ani, CHECKED)
+    case = walk(new_case(office_register, ani, nik_kind="unknown"), user=ani, to="cek_dtks")
     client.force_login(ani)
     act(client, case, "cek_dtks")
     page = client.get(url("case-detail", case.pk)).content.decode()
@@ -361,7 +335,7 @@ def test_registry_check_of_an_unknown_nik(client, ani, office_register):
 
 
 def test_return_without_a_note_is_refused(client, ani, kabid, case):
-    walk_to(case, ani, CHECKED, REGISTRY, ("buat_surat", None, {}))
+    walk(case, user=ani, to="paraf_kabid")
     client.force_login(kabid)
     response = act(client, case, "paraf_kabid", "kembalikan")
     assert response.status_code == 422
@@ -387,9 +361,9 @@ def test_double_submit_is_a_conflict_with_one_record(client, ani, case):
 
 
 def test_a_form_from_an_earlier_round_is_a_conflict(client, ani, kabid, case):
-    walk_to(case, ani, CHECKED, REGISTRY, ("buat_surat", None, {}))
+    walk(case, user=ani, to="paraf_kabid")
     stale = case.step_seq - 1  # the form for buat_surat shown before it was done
-    walk_to(case, kabid, ("paraf_kabid", "kembalikan", {"note": "ulang"}))
+    case_act(case_id=case.pk, user=kabid, step="paraf_kabid", outcome="kembalikan", note="ulang")
     client.force_login(ani)
     response = act(client, case, "buat_surat", seq=stale)
     assert response.status_code == 409
@@ -434,11 +408,7 @@ def banyuasin_at_survey(office_register, make_user):
     case = new_case(
         office_register, people["petugas"], slug="banyuasin", code=code, nik_kind="unknown"
     )
-    for step, role in [("disposisi_kadin", "kadin"), ("disposisi_sekretaris", "sekretaris"),
-                       ("disposisi_kabid", "kabid")]:  # fmt: skip
-        walk_to(case, people[role], (step, None, {"data": {"to": "Bidang Linjamsos"}}))
-    papers = ["ktp", "kk", "sk_miskin", "foto_rumah", "survey_kriteria"]
-    walk_to(case, people["supervisor"], ("periksa", "lengkap", {"data": {"checked": papers}}))
+    walk(case, staff=people, to="survey_kriteria")
     return case, people
 
 
@@ -461,7 +431,7 @@ def test_form_step_points_photos_to_the_upload_and_names_missing_fields(
         response.content
     )
     for key in ["survey_kriteria", "foto_rumah"]:
-        file = SimpleUploadedFile(f"{key}.png", png_bytes())
+        file = SimpleUploadedFile(f"{key}.png", scan_png())
         add = url("case-attachment-add", case.pk, office="banyuasin")
         assert client.post(add, {"requirement": key, "file": file}).status_code == 302
     assert client.post(act_url, {"step": "survey_kriteria"}).status_code == 302
@@ -499,7 +469,7 @@ def upload(client, case, name, content, requirement="kk", htmx=False):
 
 def test_a_real_png_is_kept_and_served_to_staff_only(client, ani, outsider, case):
     client.force_login(ani)
-    assert upload(client, case, "kk.png", png_bytes()).status_code == 302
+    assert upload(client, case, "kk.png", scan_png()).status_code == 302
     attachment = Attachment.objects.get(case=case)
     assert attachment.content_type == "image/png"
     page = client.get(url("case-detail", case.pk)).content.decode()
@@ -509,7 +479,7 @@ def test_a_real_png_is_kept_and_served_to_staff_only(client, ani, outsider, case
     response = client.get(download)
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
-    assert b"".join(response.streaming_content) == png_bytes()
+    assert b"".join(response.streaming_content) == scan_png()
     assert "no-store" in response["Cache-Control"]
     client.force_login(outsider)
     assert client.get(download).status_code == 404
@@ -534,14 +504,14 @@ def test_upload_without_a_file_or_for_an_unknown_requirement(client, ani, case):
     response = client.post(url("case-attachment-add", case.pk), {"requirement": "kk"})
     assert response.status_code == 422
     assert b"Pilih berkas" in response.content
-    response = upload(client, case, "x.png", png_bytes(), requirement="paspor")
+    response = upload(client, case, "x.png", scan_png(), requirement="paspor")
     assert response.status_code == 422
     assert b'id="requirement-error"' in response.content
 
 
 def test_another_office_cannot_upload(client, outsider, case):
     client.force_login(outsider)
-    assert upload(client, case, "kk.png", png_bytes()).status_code == 404
+    assert upload(client, case, "kk.png", scan_png()).status_code == 404
     assert not Attachment.objects.exists()
 
 
@@ -549,7 +519,7 @@ def test_another_office_cannot_upload(client, outsider, case):
 
 
 def test_receipt_has_the_code_the_tracking_url_and_a_qr(client, ani, case):
-    walk_to(case, ani, CHECKED)
+    walk(case, user=ani, to="cek_dtks")
     client.force_login(ani)
     page = client.get(url("case-receipt", case.pk)).content.decode()
     assert case.tracking_code in page
@@ -567,7 +537,8 @@ def test_referral_slip_only_for_a_referred_case(client, ani, office_register):
     case = new_case(office_register, ani, nik_kind="unknown")
     client.force_login(ani)
     assert client.get(url("case-referral-slip", case.pk)).status_code == 404
-    walk_to(case, ani, CHECKED, REGISTRY, ("rujuk_desa", None, {"note": "layak diusulkan"}))
+    walk(case, user=ani, to="rujuk_desa")
+    case_act(case_id=case.pk, user=ani, step="rujuk_desa", note="layak diusulkan")
     page = client.get(url("case-referral-slip", case.pk)).content.decode()
     assert "Enumerator Desa/Kelurahan" in page
     assert case.applicant_nik in page and "Ibu Sari Wulandari" in page
@@ -582,7 +553,7 @@ def test_referral_slip_only_for_a_referred_case(client, ani, office_register):
 
 
 def test_tracking_shows_steps_but_no_personal_data(client, ani, case):
-    walk_to(case, ani, CHECKED, REGISTRY)
+    walk(case, user=ani, to="buat_surat")
     case_act(case_id=case.pk, user=ani, step="buat_surat", note="catatan internal petugas")
     response = client.get(reverse("track-case", args=[case.tracking_code]))
     assert response.status_code == 200
@@ -614,7 +585,7 @@ def test_unknown_tracking_code_is_an_indonesian_404(client, seeded):
 
 def test_tracking_a_referral_and_its_fulfilment(client, ani, office_register):
     case = new_case(office_register, ani, nik_kind="unknown")
-    walk_to(case, ani, CHECKED, REGISTRY, ("rujuk_desa", None, {}))
+    walk(case, user=ani)
     page = client.get(reverse("track-case", args=[case.tracking_code])).content.decode()
     assert "Dirujuk ke Enumerator Desa/Kelurahan" in page
     assert "Sudah terdaftar" not in page

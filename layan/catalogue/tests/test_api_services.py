@@ -37,7 +37,8 @@ def test_bone_offers_the_kip_recommendation(bone_services):
 
 def test_the_registry_check_step_names_its_role_and_outcomes(bone_services):
     steps = {step["key"]: step for step in bone_services["rekomendasi-kip"]["steps"]}
-    assert steps["cek_dtks"] == {
+    step = steps["cek_dtks"]
+    assert {k: step[k] for k in ("key", "kind", "actor", "role", "outcomes", "next", "end")} == {
         "key": "cek_dtks",
         "kind": "registry_check",
         "actor": "petugas",
@@ -46,6 +47,46 @@ def test_the_registry_check_step_names_its_role_and_outcomes(bone_services):
         "next": None,
         "end": None,
     }
+    # The system decides: nothing to choose, no data to give.
+    assert step["choosable"] == [] and step["input_schema"]["properties"] == {}
+    assert step["outcome_labels"] == {
+        "terdaftar": "Terdaftar",
+        "tidak_terdaftar": "Tidak terdaftar",
+    }
+    assert step["leads_to"] == {"terdaftar": "buat_surat", "tidak_terdaftar": "rujuk_desa"}
+
+
+def test_the_listing_names_requirements_and_the_data_each_step_takes(bone_services):
+    kip = bone_services["rekomendasi-kip"]
+    papers = {r["key"]: r for r in kip["requirements"]}
+    assert papers["kk"]["optional"] is False and papers["kk"]["registry"] is False
+    assert papers["kk"]["label"].startswith("Kartu keluarga")
+    steps = {step["key"]: step for step in kip["steps"]}
+    checked = steps["periksa"]["input_schema"]["properties"]["checked"]
+    assert checked["type"] == "array"
+    assert set(checked["items"]["enum"]) == {k for k, r in papers.items() if not r["registry"]}
+    assert steps["periksa"]["reason_required"] == ["tidak_lengkap"]
+    assert "reason" in steps["periksa"]["input_schema"]["properties"]
+    password = steps["ttd_kadin"]["input_schema"]["properties"]["password"]
+    assert password["format"] == "password"
+    assert steps["ttd_kadin"]["reason_required"] == ["kembalikan"]
+
+
+def test_a_form_step_names_its_fields_and_the_attachments_it_needs(client, seeded):
+    services = client.get("/api/v1/offices/banyuasin/services").json()
+    steps = {step["key"]: step for step in services[0]["steps"]}
+    survey = steps["survey_kriteria"]["input_schema"]["properties"]
+    assert survey["foto_rumah"]["x-attachment"] == {
+        "requirement": "foto_rumah", "required": True, "content_types": ["image/jpeg", "image/png"],
+    }  # fmt: skip
+    siksng = steps["input_siksng"]["input_schema"]
+    assert siksng["required"] == ["id_usulan_siksng"]
+    assert siksng["properties"]["id_usulan_siksng"]["type"] == "string"
+    disposition = steps["disposisi_kadin"]["input_schema"]
+    assert (
+        disposition["required"] == ["to"]
+        and "Sekretaris" in disposition["properties"]["to"]["examples"]
+    )
 
 
 def test_a_step_with_next_has_the_single_outcome_lanjut_and_end_steps_none(bone_services):

@@ -3,11 +3,11 @@
 import pytest
 
 from layan.cases.services import case_act
+from layan.cases.testing import PASSWORD
 from layan.catalogue.schema import StepKind
 from layan.core.api_auth import token_issue
 from layan.letters.models import Letter, LetterEvent
 from layan.letters.services import letter_current_pdf
-from layan.letters.tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 VERIFY = "/api/v1/letters/verify"

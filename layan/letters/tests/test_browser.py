@@ -2,8 +2,8 @@
 
 import pytest
 
+from layan.cases.testing import PASSWORD
 from layan.catalogue.schema import StepKind
-from layan.letters.tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 

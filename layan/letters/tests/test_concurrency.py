@@ -6,10 +6,10 @@ import pytest
 from django.db import connection
 
 from layan.cases.services import case_act
+from layan.cases.testing import PASSWORD
 from layan.catalogue.schema import StepKind
 from layan.letters.keys import signer_key_for
 from layan.letters.models import Letter
-from layan.letters.tests.conftest import PASSWORD
 
 SIGNINGS = 50
 

@@ -75,7 +75,7 @@ def test_a_pkcs12_key_signs_and_its_ca_is_trusted(walk, make_user):
                              password="rahasia")  # fmt: skip
     assert SignerKey.objects.get(user=user, is_active=True).source == KeySource.PKCS12
     from layan.cases.services import case_act
-    from layan.letters.tests.conftest import PASSWORD
+    from layan.cases.testing import PASSWORD
 
     case_act(case_id=case.pk, user=user, step="ttd_kadin", outcome="setuju",
              data={"password": PASSWORD})  # fmt: skip

@@ -5,12 +5,12 @@ import subprocess
 import pytest
 
 from layan.cases.services import case_act
+from layan.cases.testing import PASSWORD
 from layan.catalogue.schema import StepKind
 from layan.letters.keys import certificates_pem
 from layan.letters.models import Letter, LetterRevision, LetterState, OfficeAuthority
 from layan.letters.services import letter_current_pdf
 from layan.letters.signing import pdf_signatures_check
-from layan.letters.tests.conftest import PASSWORD
 from layan.letters.verification import letter_verify_pdf
 
 pytestmark = pytest.mark.django_db

@@ -7,11 +7,11 @@ from django.db import connection
 
 from layan.cases.models import Case, CaseState
 from layan.cases.services import CaseError, case_act
+from layan.cases.testing import PASSWORD
 from layan.catalogue.schema import StepKind
 from layan.letters import services as letter_services
 from layan.letters.models import Letter, LetterEvent, LetterState, NumberSequence
 from layan.letters.services import letter_current_pdf
-from layan.letters.tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -4,9 +4,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from layan.cases.testing import PASSWORD
 from layan.letters.models import Letter, LetterEvent, LetterState
 from layan.letters.services import letter_current_pdf
-from layan.letters.tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

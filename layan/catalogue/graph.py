@@ -1,8 +1,8 @@
 """The step graph of a service definition: which outcomes a step offers and where each leads.
 
 Pure functions over a ServiceDoc, shared by the case services, the step kinds,
-the API's service listing and the every-path test. What an outcome means is
-the step kind's (`layan/cases/steps/`).
+the service listing of the API and the every-path test. What an outcome means
+is the step kind's (`layan/cases/steps/`).
 """
 
 from layan.catalogue.schema import EndState, ServiceDoc, Step
