@@ -27,6 +27,8 @@ from layan.cases.services import (
     case_can_act,
     case_create,
     case_doc,
+    case_pause,
+    case_resume,
     current_step,
 )
 from layan.cases.steps import kind_of
@@ -93,6 +95,14 @@ class ActIn(Schema):
     outcome: str | None = Field(default=None, max_length=40)
     note: str = Field(default="", max_length=4000)
     data: dict[str, Any] = {}
+
+
+class PauseIn(Schema):
+    """What the case waits for (the applicant's missing paper, another office's answer)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(max_length=500)
 
 
 class CaseFilter(Schema):
@@ -496,6 +506,22 @@ def case_step_act(request: HttpRequest, case_id: int, payload: ActIn):
         note=payload.note,
         data=payload.data,
     )
+    return _case_out(case_for_staff(request.auth, case_id), request.auth)
+
+
+@router.post("/cases/{case_id}/pause", response=CaseOut, summary="Jeda permohonan")
+def case_step_pause(request: HttpRequest, case_id: int, payload: PauseIn):
+    """Stop the clock while the case waits; 409 if it is not running."""
+    case_for_staff(request.auth, case_id)
+    case_pause(case_id=case_id, user=request.auth, reason=payload.reason)
+    return _case_out(case_for_staff(request.auth, case_id), request.auth)
+
+
+@router.post("/cases/{case_id}/resume", response=CaseOut, summary="Lanjutkan permohonan")
+def case_step_resume(request: HttpRequest, case_id: int):
+    """Restart the clock; the deadlines move by the working time the pause took."""
+    case_for_staff(request.auth, case_id)
+    case_resume(case_id=case_id, user=request.auth)
     return _case_out(case_for_staff(request.auth, case_id), request.auth)
 
 
