@@ -25,7 +25,6 @@ import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -180,46 +179,6 @@ def address_of(person: dict) -> str:
     )
 
 
-def _scan() -> BytesIO:
-    """A one-page PDF standing in for a scanned form or photo."""
-    from reportlab.pdfgen.canvas import Canvas
-
-    buffer = BytesIO()
-    canvas = Canvas(buffer)
-    canvas.drawString(72, 760, "Pindaian contoh (bench.letter_samples)")
-    canvas.save()
-    return buffer
-
-
-def step_input(case, doc, step, staff: dict) -> dict:
-    """The usual outcome and data of a step, as the officer doing it would give them."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from layan.cases.services import attachment_add
-    from layan.catalogue.schema import StepKind
-
-    if step.kind == StepKind.CHECKLIST:
-        required = [r.key for r in doc.requirements if not r.optional and not r.registry]
-        return {"outcome": "lengkap", "data": {"checked": required}}
-    if step.kind in (StepKind.APPROVE, StepKind.SIGN):
-        return {"outcome": "setuju", "data": {"password": PASSWORD}}
-    if step.kind == StepKind.DRAFT_LETTER and step.paraf:  # the drafter initials it at once
-        return {"data": {"password": PASSWORD}}
-    if step.kind == StepKind.DISPOSITION:
-        return {"data": {"to": "Bidang Perlindungan dan Jaminan Sosial"}}
-    if step.kind == StepKind.FORM:
-        values = {}
-        for item in step.fields:
-            if item.type in ("photo", "file"):
-                upload = SimpleUploadedFile(f"{item.key}.pdf", _scan().getvalue())
-                attachment_add(case_id=case.pk, user=staff[doc.staff_role(step)],
-                               requirement=item.key, upload=upload)  # fmt: skip
-            else:
-                values[item.key] = f"USL-{case.tracking_code}"
-        return {"data": {"fields": values}}
-    return {}
-
-
 def case_new(office, service_code: str, staff: dict, applicant: dict, subject: dict | None,
              school: str):  # fmt: skip
     """Register a walk-in request: the applicant (a parent), and the child it is for."""
@@ -235,19 +194,19 @@ def case_new(office, service_code: str, staff: dict, applicant: dict, subject: d
                        subject=child, user=staff["petugas"])  # fmt: skip
 
 
+# What the officers type where a step asks (the rest is filled from each step's schema).
+SAMPLE_VALUES = {
+    "password": PASSWORD,
+    "to": "Bidang Perlindungan dan Jaminan Sosial",
+    "id_usulan_siksng": "USL-2026-0001",
+}
+
+
 def walk(case, staff: dict, *, until: Callable[[Any], bool] | None = None):
     """Act on each current step as its role's officer until the case ends or `until(step)`."""
-    from layan.cases.services import case_act, case_doc
+    from layan.cases import testing
 
-    doc = case_doc(case)
-    while case.is_open:
-        step = doc.step_map[case.current_step]
-        if until is not None and until(step):
-            break
-        user = staff[doc.staff_role(step)]
-        case_act(case_id=case.pk, user=user, step=step.key, **step_input(case, doc, step, staff))
-        case.refresh_from_db()
-    return case
+    return testing.walk(case, staff=staff, to=until, values=SAMPLE_VALUES)
 
 
 # =====================================================================================

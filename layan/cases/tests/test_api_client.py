@@ -47,8 +47,11 @@ class Client:
     """Bearer-token calls as one officer, through Django's test client (real HTTP handling)."""
 
     def __init__(self, http, username: str):
-        answer = http.post("/api/v1/auth/token", {"username": username, "password": PASSWORD},
-                           content_type="application/json")  # fmt: skip
+        answer = http.post(
+            "/api/v1/auth/token",
+            {"username": username, "password": PASSWORD},
+            content_type="application/json",
+        )
         assert answer.status_code == 201, answer.content
         self.http = http
         self.headers = {"Authorization": f"Bearer {answer.json()['token']}"}
@@ -69,10 +72,14 @@ class Client:
 def run_path(officers: dict, service: dict, office: str, nik: str, path: list) -> dict:
     steps = {step["key"]: step for step in service["steps"]}
     first = officers["petugas"]
-    created = first.post("/api/v1/cases", {
-        "office": office, "service": service["code"],
-        "applicant": {"nik": nik, "name": "Pemohon Klien", "phone": "0812"},
-    })  # fmt: skip
+    created = first.post(
+        "/api/v1/cases",
+        {
+            "office": office,
+            "service": service["code"],
+            "applicant": {"nik": nik, "name": "Pemohon Klien", "phone": "0812"},
+        },
+    )
     assert created.status_code == 201, created.content
     case = created.json()
     for key, outcome in path:

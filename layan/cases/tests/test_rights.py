@@ -21,8 +21,12 @@ ROLES = [role.value for role in Role]
 def bone_case(office_register, make_user):
     petugas = make_user("loket.bone", bone=["petugas"])
     nik = office_register["bone"]["registered"]
-    return case_create(office=Office.objects.get(slug="bone"), service_code="rekomendasi-kip",
-                       applicant=Applicant(name="Ibu Hak", nik=nik), user=petugas)  # fmt: skip
+    return case_create(
+        office=Office.objects.get(slug="bone"),
+        service_code="rekomendasi-kip",
+        applicant=Applicant(name="Ibu Hak", nik=nik),
+        user=petugas,
+    )
 
 
 def _bearer(user) -> dict:
@@ -37,10 +41,14 @@ def test_registering_follows_the_table_on_page_and_api(client, office_register, 
     page = client.get(reverse("case-new", args=["bone"]))
     assert page.status_code == (200 if allowed else 403)
     nik = office_register["bone"]["registered"]
-    body = {"office": "bone", "service": "rekomendasi-kip",
-            "applicant": {"nik": nik, "name": "Ibu Api"}}  # fmt: skip
-    answer = client.post("/api/v1/cases", body, content_type="application/json",
-                         headers=_bearer(user))  # fmt: skip
+    body = {
+        "office": "bone",
+        "service": "rekomendasi-kip",
+        "applicant": {"nik": nik, "name": "Ibu Api"},
+    }
+    answer = client.post(
+        "/api/v1/cases", body, content_type="application/json", headers=_bearer(user)
+    )
     assert answer.status_code == (201 if allowed else 403), answer.content
     if not allowed:
         assert "Petugas layanan" in answer.json()["detail"]  # names who may
@@ -57,14 +65,19 @@ def test_pausing_follows_the_table_on_page_and_api(client, bone_case, make_user,
     assert bone_case.state == (CaseState.WAITING if allowed else CaseState.OPEN)
     resumed = client.post(f"/api/v1/cases/{bone_case.pk}/resume", headers=_bearer(user))
     assert resumed.status_code == (200 if allowed else 403), resumed.content
-    paused = client.post(f"/api/v1/cases/{bone_case.pk}/pause", {"reason": "KK"},
-                         content_type="application/json", headers=_bearer(user))  # fmt: skip
+    paused = client.post(
+        f"/api/v1/cases/{bone_case.pk}/pause",
+        {"reason": "KK"},
+        content_type="application/json",
+        headers=_bearer(user),
+    )
     assert paused.status_code == (200 if allowed else 403), paused.content
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_acting_needs_the_right_and_the_steps_role_on_page_and_api(client, bone_case, make_user,
-                                                                   role):  # fmt: skip
+def test_acting_needs_the_right_and_the_steps_role_on_page_and_api(
+    client, bone_case, make_user, role
+):
     user = make_user(f"kerja.{role}", bone=[role])
     allowed = Right.ACT in RIGHTS[role] and role == bone_case.current_role
     client.force_login(user)
@@ -74,8 +87,12 @@ def test_acting_needs_the_right_and_the_steps_role_on_page_and_api(client, bone_
     assert read["can_act"] is allowed
     assert bool(read["outcomes"]) is allowed
     body = {"step": "periksa", "outcome": "tidak_lengkap", "data": {"reason": "Tidak ada KK"}}
-    answer = client.post(f"/api/v1/cases/{bone_case.pk}/act", body,
-                         content_type="application/json", headers=_bearer(user))  # fmt: skip
+    answer = client.post(
+        f"/api/v1/cases/{bone_case.pk}/act",
+        body,
+        content_type="application/json",
+        headers=_bearer(user),
+    )
     assert answer.status_code == (200 if allowed else 403), answer.content
 
 
@@ -87,8 +104,12 @@ def test_another_offices_staff_get_404_on_both(client, bone_case, make_user):
     assert page.status_code == 404
     for url in (f"/api/v1/cases/{bone_case.pk}", f"/api/v1/cases/{bone_case.pk}/attachments"):
         assert client.get(url, headers=_bearer(outsider)).status_code == 404
-    answer = client.post(f"/api/v1/cases/{bone_case.pk}/pause", {"reason": "KK"},
-                         content_type="application/json", headers=_bearer(outsider))  # fmt: skip
+    answer = client.post(
+        f"/api/v1/cases/{bone_case.pk}/pause",
+        {"reason": "KK"},
+        content_type="application/json",
+        headers=_bearer(outsider),
+    )
     assert answer.status_code == 404
     bone_case.refresh_from_db()
     assert bone_case.state == CaseState.OPEN
