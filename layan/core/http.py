@@ -22,3 +22,9 @@ class StaffRequest(HtmxRequest):
     """A request to a view behind `login_required`: its user is signed in."""
 
     user: User
+
+
+class ApiRequest(HttpRequest):
+    """A request to an API operation behind ApiBearer (the default): `auth` is its user."""
+
+    auth: User

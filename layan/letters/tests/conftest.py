@@ -69,4 +69,5 @@ def step_input(case, doc, step) -> dict:
     if step.kind == StepKind.REGISTRY_CHECK:  # the system decides
         return {}
     outcome = HAPPY_OUTCOMES.get(step.kind)
-    return {"outcome": outcome, "data": _step_data(case, doc, step, outcome)}
+    # _step_data reads the outcome of a checklist only, which always has one here.
+    return {"outcome": outcome, "data": _step_data(case, doc, step, outcome or "")}
