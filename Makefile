@@ -1,11 +1,12 @@
-# The front door: `make run` serves the demo, `make test` runs the whole suite.
+# The front door: `make run` serves the demo, `make test` runs the whole suite,
+# `make check` runs ruff, mypy and then the suite, as CI does (on SQLite only).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint format clean
+.PHONY: run test lint typecheck check format clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Layan needs Python 3.11 or newer")'
@@ -36,6 +37,11 @@ test: $(VENV)/.installed-dev
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.installed-dev
+	$(BIN)/mypy
+
+check: lint typecheck test
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .

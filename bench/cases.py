@@ -219,6 +219,8 @@ def plans_make(offices: list) -> dict[int, list[Plan]]:
         calendar = calendar_for(office)
         for service in Service.objects.filter(office=office, is_published=True):
             version = service.current_version
+            if version is None:  # no SOP to walk yet
+                continue
             plans.setdefault(office.pk, []).append(
                 Plan(
                     office=office,
@@ -262,7 +264,7 @@ class CaseMaker:
 
         step_map = doc.step_map
         step = doc.steps[0]
-        path = []
+        path: list[tuple[Any, str]] = []
         while True:
             if length is not None and len(path) == length:
                 return path, step.key
@@ -531,8 +533,8 @@ def targets_choose(staff: dict, seed: int) -> dict:
         "office_open": cases.filter(state__in=OPEN_STATES).count(),
         "office_cases": len(ids),
         "read_ids": sample,
-        "read_open_id": cases.filter(state=CaseState.OPEN).order_by("pk").first().pk,
-        "read_ended_id": cases.filter(finished_at__isnull=False).order_by("pk").first().pk,
+        "read_open_id": cases.filter(state=CaseState.OPEN).values_list("pk", flat=True)[0],
+        "read_ended_id": cases.filter(finished_at__isnull=False).values_list("pk", flat=True)[0],
     }
 
 
@@ -595,7 +597,7 @@ def queries_count(targets: dict) -> dict:
     user = get_user_model().objects.get(username=targets["username"])
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
-    bearer = {"HTTP_AUTHORIZATION": f"Bearer {targets['token']}"}
+    bearer = {"Authorization": f"Bearer {targets['token']}"}
     urls = {key: spec["paths"][0] for key, spec in urls_of(targets).items()}
     urls["api_read"] = f"/api/v1/cases/{targets['read_open_id']}"
     urls["api_read_ended"] = f"/api/v1/cases/{targets['read_ended_id']}"
@@ -611,7 +613,7 @@ def queries_count(targets: dict) -> dict:
                 return execute(sql, params, many, context)
 
             with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(wrapper):
-                response = client.get(path, **extra)
+                response = client.get(path, headers=extra)
             if response.status_code != 200:
                 raise SystemExit(f"{path} answered {response.status_code} in-process")
             figures[attempt] = len(captured.captured_queries)
@@ -712,6 +714,7 @@ def database_fresh(kind: str, opts: Options) -> dict:
     if kind == "sqlite":
         url = f"sqlite:///{var_dir / 'layan.sqlite3'}"
     else:
+        assert opts.pg_url is not None  # PostgreSQL is a kind only when not skipped
         url = rawdb.pg_database_fresh(opts.pg_url, PG_DB)
     env = env_for(url, var_dir)
     migrate(env)
@@ -760,7 +763,7 @@ def _get(port: int, path: str, header: tuple[str, str]) -> tuple[int, bytes]:
 
 def probe(port: int, urls: dict, headers: dict) -> dict:
     """Every URL answers 200 and shows a full page before any load; stop otherwise."""
-    facts = {}
+    facts: dict[str, Any] = {}
     for key, spec in urls.items():
         header = headers[spec["auth"]]
         sizes = []

@@ -98,9 +98,12 @@ def lookups_timed(office, user, field: str, values: list[str]) -> dict:
     """Call registry_lookup once per value (by `field`), timing each call on its own."""
     from layan.registry.services import registry_lookup
 
-    return calls_timed(
-        lambda value: registry_lookup(office=office, user=user, **{field: value}).found, values
-    )
+    def lookup(value: str) -> bool:
+        if field == "nik":
+            return registry_lookup(office=office, user=user, nik=value).found
+        return registry_lookup(office=office, user=user, no_kk=value).found
+
+    return calls_timed(lookup, values)
 
 
 def calls_timed(lookup: Callable[[str], bool], values: list[str]) -> dict:
@@ -142,7 +145,10 @@ def raw_lookups_timed(office, user, values: list[str]) -> dict:
     from layan.registry.selectors import snapshot_active_for
     from layan.registry.storage import _household_of_nik_sql
 
-    read = _household_of_nik_sql(snapshot_active_for(office).table_name)
+    snapshot = snapshot_active_for(office)
+    if snapshot is None:
+        raise SystemExit(f"{office.slug}: no active snapshot to look up in")
+    read = _household_of_nik_sql(snapshot.table_name)
     insert = (
         f"INSERT INTO {LookupLog._meta.db_table} (office_id, user_id, nik, no_kk, found, "
         "case_ref, channel, at) VALUES (%(office)s, %(user)s, %(text)s, '', %(found)s, '', "
@@ -151,23 +157,25 @@ def raw_lookups_timed(office, user, values: list[str]) -> dict:
     if connection.vendor == "postgresql":
         import psycopg
 
-        driver = psycopg.connect(**connection.get_connection_params(), autocommit=True)
+        pg = psycopg.connect(**connection.get_connection_params(), autocommit=True)
         if not settings.REGISTRY_LOOKUP_LOG_DURABLE:
-            driver.execute("SET synchronous_commit = off")
+            pg.execute("SET synchronous_commit = off")
+        close = pg.close
 
         def run(sql: str, params: dict) -> list:
-            with driver.cursor() as cursor:
+            with pg.cursor() as cursor:
                 cursor.execute(sql, params, prepare=True)
                 return cursor.fetchall() if cursor.description else []
     else:
         import sqlite3
 
-        driver = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None)
-        driver.execute("PRAGMA journal_mode=WAL")
-        driver.execute("PRAGMA synchronous=NORMAL")
+        lite = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None)
+        lite.execute("PRAGMA journal_mode=WAL")
+        lite.execute("PRAGMA synchronous=NORMAL")
+        close = lite.close
 
         def run(sql: str, params: dict) -> list:
-            return driver.execute(_sqlite_named(sql, tuple(params)), params).fetchall()
+            return lite.execute(_sqlite_named(sql, tuple(params)), params).fetchall()
 
     def lookup(nik: str) -> bool:
         found = bool(run(read, {"nik": int(nik)}))
@@ -179,7 +187,7 @@ def raw_lookups_timed(office, user, values: list[str]) -> dict:
     try:
         return calls_timed(lookup, values)
     finally:
-        driver.close()
+        close()
 
 
 def lookups_run(path: Path) -> dict:

@@ -373,6 +373,7 @@ def _signer_line(letter) -> str:
         for event in LetterEvent.objects.filter(letter=letter, action="paraf").select_related(
             "user"
         )
+        if event.user is not None  # a paraf always has its officer; the column allows none
     ]
     line = f"ditandatangani {letter.signer_name} ({letter.signer_title})"
     return line + (f", paraf {', '.join(parafs)}" if parafs else "")

@@ -169,7 +169,7 @@ def key_files(key_row, folder: Path) -> tuple[Path, Path, Path]:
 def baseline_signers(paths: tuple[Path, Path, Path]):
     """(a)'s signer as pyHanko documents it, and (b)'s with the key parsed once."""
     from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import padding
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
     from pyhanko.sign import signers
     from pyhanko.sign.general import get_pyca_cryptography_hash
 
@@ -177,7 +177,10 @@ def baseline_signers(paths: tuple[Path, Path, Path]):
     documented = signers.SimpleSigner.load(
         str(key_path), str(cert_path), ca_chain_files=(str(root_path),)
     )
-    private_key = serialization.load_pem_private_key(key_path.read_bytes(), None)
+    loaded = serialization.load_pem_private_key(key_path.read_bytes(), None)
+    if not isinstance(loaded, rsa.RSAPrivateKey):  # signed with PKCS#1 v1.5 below
+        raise SystemExit(f"{key_path}: an RSA key is needed")
+    private_key: rsa.RSAPrivateKey = loaded
 
     class KeyLoadedOnce(signers.SimpleSigner):
         # SimpleSigner.sign_raw turns its asn1crypto key into a cryptography key (with
@@ -316,6 +319,7 @@ def sign_step(setup: dict, warmup: int, rounds: int) -> dict:
         password.run(lambda _: kadin.check_password(PASSWORD) and None, keep=index >= warmup)
     issued = Letter.objects.filter(state="terbit").order_by("seq")
     seqs = list(issued.values_list("seq", flat=True))
+    last = issued.last()
     return {
         **summary(timer),
         "prepare_seconds": prepare_s,
@@ -323,7 +327,7 @@ def sign_step(setup: dict, warmup: int, rounds: int) -> dict:
         "argon2": figures(password.wall),
         "issued": len(seqs),
         "gap_free": seqs == list(range(1, len(seqs) + 1)),
-        "last_number": issued.last().number if seqs else "",
+        "last_number": last.number if last else "",
     }
 
 
@@ -393,6 +397,7 @@ def measure(opts: argparse.Namespace, results: dict) -> None:
         setup = bone_setup(work)
         case = case_at_sign(setup)
         letter = letter_of_case(case)
+        assert letter is not None, "the case at its sign step has a letter"
         from layan.cases.services import case_doc
 
         doc = case_doc(case)

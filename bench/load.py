@@ -51,7 +51,7 @@ async def _client(host, port, requests, start, deadline, latencies, counts) -> N
     index = start
     reader = writer = None
     while time.perf_counter() < deadline:
-        if writer is None:
+        if reader is None or writer is None:
             try:
                 reader, writer = await asyncio.open_connection(host, port)
             except OSError:

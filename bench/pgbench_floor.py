@@ -61,6 +61,8 @@ def pgbench_lookups_timed(office, user, values: list[str], warmup: int) -> dict 
     if pgbench is None or connection.vendor != "postgresql":
         return None
     snapshot = snapshot_active_for(office)
+    if snapshot is None:
+        raise SystemExit(f"{office.slug}: no active snapshot to look up in")
     durable = settings.REGISTRY_LOOKUP_LOG_DURABLE
     script = statement_script(office, user, snapshot, durable, len(values))
     try:  # the sample table goes however this ends

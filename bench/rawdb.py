@@ -82,7 +82,8 @@ def pg_database_drop(server_url: str, name: str) -> None:
 
 def pg_version(server_url: str) -> str:
     with psycopg.connect(f"{server_url}/postgres") as conn:
-        return conn.execute("SHOW server_version").fetchone()[0]
+        (version,) = conn.execute("SHOW server_version").fetchall()[0]
+        return version
 
 
 def pg_round_trip_us(server_url: str, count: int = 2000) -> float:
@@ -114,5 +115,5 @@ def postgres_load(csv_path: Path, db_url: str) -> RawLoad:
         conn.execute("CREATE INDEX raw_kk ON raw (no_kk)")
         conn.commit()
         indexed = time.perf_counter()
-        rows = conn.execute("SELECT COUNT(*) FROM raw").fetchone()[0]
+        (rows,) = conn.execute("SELECT COUNT(*) FROM raw").fetchall()[0]
     return RawLoad(rows=rows, load_s=loaded - start, index_s=indexed - loaded)

@@ -221,16 +221,18 @@ def _print_import(name: str, figures: dict) -> None:
 
 def run_postgres(opts: Options, csv_path: Path, lookups: Path, bodies: Path, results: dict) -> None:
     """Raw COPY, then Layan's import and lookups, each on a database of its own."""
+    pg_url = opts.pg_url
+    assert pg_url is not None  # called only when PostgreSQL is not skipped
     env: dict = {}
 
     def raw_load() -> dict:
-        url = rawdb.pg_database_fresh(opts.pg_url, PG_RAW_DB)
+        url = rawdb.pg_database_fresh(pg_url, PG_RAW_DB)
         figures = asdict(rawdb.postgres_load(csv_path, url))
-        rawdb.pg_database_drop(opts.pg_url, PG_RAW_DB)
+        rawdb.pg_database_drop(pg_url, PG_RAW_DB)
         return figures
 
     def layan_load(last: bool) -> dict:
-        env.update(pg_fresh(opts.pg_url, opts.work / "pg")[1])
+        env.update(pg_fresh(pg_url, opts.work / "pg")[1])
         return layan_import(env, csv_path, opts.work / "pg.json", lookups if last else None)
 
     rounds = opts.import_rounds

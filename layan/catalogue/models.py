@@ -24,7 +24,7 @@ class Service(models.Model):
         return self.name
 
     @property
-    def current_version(self) -> "ServiceVersion":
+    def current_version(self) -> "ServiceVersion | None":
         return self.versions.order_by("-number").first()
 
 

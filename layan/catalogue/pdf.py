@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from io import BytesIO
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -62,8 +63,8 @@ GLYPH_CENTRE, GLYPH_REACH = 0.346, 0.36
 ACT_SIZE, DECISION_SIZE = 10.0, 13.0
 
 
-def _style(name: str, **options: object) -> ParagraphStyle:
-    base: dict[str, object] = {"fontName": "Helvetica", "fontSize": 8, "leading": 10}
+def _style(name: str, **options: Any) -> ParagraphStyle:
+    base: dict[str, Any] = {"fontName": "Helvetica", "fontSize": 8, "leading": 10}
     return ParagraphStyle(name, **{**base, **options})
 
 
@@ -263,7 +264,7 @@ def _identity_table(doc: ServiceDoc) -> Table:
     def label(text: str) -> Paragraph:
         return Paragraph(text, BOLD)
 
-    rows = [
+    rows: list[list[Paragraph | str]] = [
         [label("Nama SOP"), _para(_sop_name(doc), BOLD), "", ""],
         [label("Unit/Bidang"), _para(doc.unit), label("Tgl. pembuatan"), _para(sop.made)],
         [label("Nomor SOP"), _para(_sop_number(doc)), label("Tgl. revisi"), _para(sop.revised)],
@@ -400,7 +401,7 @@ def _row_cells(
     row: SopRow, actor_keys: list[str], trail: _FlowTrail, *, continues: bool
 ) -> list[object]:
     """One table row; its marks are made in the order its steps happen, so arrows follow it."""
-    made = {}
+    made: dict[str, _ActorMark] = {}
     for key, kind in row.marks.items():
         joins = continues if not made else True
         made[key] = _ActorMark(decision=kind == "decision", joins_previous=joins, trail=trail)
@@ -425,7 +426,7 @@ def _step_table(doc: ServiceDoc, trail: _FlowTrail) -> Table:
         for previous, row in zip([None, *rows], rows, strict=False)
     ]
     last_actor = 1 + len(actor_keys)
-    style = [
+    style: list[tuple[Any, ...]] = [
         ("GRID", (0, 0), (-1, -1), 0.6, GRID),
         ("BACKGROUND", (0, 0), (-1, 1), HEADER_FILL),
         ("SPAN", (0, 0), (0, 1)),
@@ -492,7 +493,7 @@ def _signature(signer: Signer) -> Flowable:
     """The signer's block at the right, with room for a wet signature and stamp."""
     title = _text(f"{signer.acting} {signer.title}".strip())
     name = _text(signer.name) or "(" + "." * 40 + ")"
-    rows = [
+    rows: list[list[Flowable]] = [
         [Paragraph(f"{title},", CENTRED)],
         [Spacer(1, 44)],
         [Paragraph(f"<u><b>{name}</b></u>", CENTRED)],

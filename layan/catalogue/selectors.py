@@ -29,6 +29,6 @@ def service_get_published(*, office: Office, code: str) -> tuple[Service, Servic
     """A published service of an office and its current version, or 404."""
     service = office.services.filter(code=code, is_published=True).first()
     version = service.current_version if service else None
-    if version is None:
+    if service is None or version is None:
         raise Http404("Layanan tidak ditemukan.")
     return service, version

@@ -7,7 +7,7 @@ from layan.core.models import ApiToken, User
 @admin.register(User)
 class LayanUserAdmin(UserAdmin):
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         ("Layan", {"fields": ("full_name", "nip", "is_demo")}),
     )
     list_display = ("username", "full_name", "email", "is_staff", "is_demo")

@@ -59,6 +59,8 @@ def demo_register_ensure(*, office: Office, size: int) -> DemoRegister:
             path=path, source=layout, period=DEMO_PERIOD, region=office.region_code, office=office
         )
     except AlreadyImported as done:
+        # Always set here; RegistryImportError declares it optional for its other kinds.
+        assert done.snapshot is not None
         snapshot = done.snapshot
     sample = list(synthetic_people(region_code=office.region_code, count=3, seed=1))
     # Same region, serials far above any the register used: valid NIKs nobody holds.

@@ -186,7 +186,7 @@ def signer_key_import_pkcs12(*, office: Office, user, data: bytes, password: str
         raise SigningKeyError("Berkas PKCS#12 harus berisi kunci privat dan sertifikatnya.")
     if not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
         raise SigningKeyError("Jenis kunci tidak didukung; pakai RSA atau ECDSA.")
-    if key.public_key().public_numbers() != certificate.public_key().public_numbers():
+    if key.public_key() != certificate.public_key():
         raise SigningKeyError("Kunci privat tidak cocok dengan sertifikatnya.")
     if certificate.not_valid_after_utc < _now():
         raise SigningKeyError("Sertifikat dalam berkas PKCS#12 sudah kedaluwarsa.")

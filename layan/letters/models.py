@@ -111,7 +111,10 @@ class Letter(models.Model):
 
     office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="letters")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="letters")
-    cases = models.ManyToManyField(Case, through="LetterCase", related_name="batch_letters")
+    # Annotated by hand: django-stubs cannot follow a `through` model named by string.
+    cases: "models.ManyToManyField[Case, LetterCase]" = models.ManyToManyField(
+        Case, through="LetterCase", related_name="batch_letters"
+    )
     template = models.CharField("templat", max_length=80)
     name = models.CharField("jenis surat", max_length=200)
     service_name = models.CharField("layanan", max_length=300)

@@ -71,7 +71,8 @@ def _revision_add(letter: Letter, kind: str, pdf: bytes, user) -> LetterRevision
 
 
 def letter_current_pdf(letter: Letter) -> bytes:
-    return bytes(letter.revisions.order_by("-seq").values_list("pdf", flat=True).first())
+    # bytes(): PostgreSQL hands a BinaryField back as a memoryview.
+    return bytes(letter.revisions.order_by("-seq").values_list("pdf", flat=True)[0])
 
 
 def _event(letter: Letter, action: str, user, note: str = "") -> None:
@@ -110,6 +111,7 @@ def letter_draft(
     """
     if step.paraf:
         _confirm(user, data, "paraf")
+    assert step.letter is not None  # the schema refuses a draft_letter step without one
     template = template_of(doc, step.letter)
     members = _batch_members(case, step) if template.batch else [case]
     code = verify_code_new()

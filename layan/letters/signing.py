@@ -167,7 +167,13 @@ def pdf_sign(pdf: bytes, *, key: SignerKey, request: SignRequest) -> bytes:
     field_spec = None
     if request.box is not None:
         page, *box = request.box
-        field_spec = fields.SigFieldSpec(request.field_name, on_page=page, box=tuple(box))
+        field_spec = fields.SigFieldSpec(
+            request.field_name,
+            on_page=page,
+            # pyHanko annotates the box as ints but writes each corner as a PDF real:
+            # a letter's boxes sit at fractions of a point.
+            box=tuple(box),  # type: ignore[arg-type]
+        )
     pdf_signer = signers.PdfSigner(
         meta,
         signer=pyhanko_signer(key),

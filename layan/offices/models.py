@@ -167,7 +167,7 @@ class Membership(models.Model):
         return f"{self.user} — {self.get_role_display()} ({self.office.slug})"
 
     def clean(self) -> None:
-        if self.unit_id and self.unit.office_id != self.office_id:
+        if self.unit is not None and self.unit.office_id != self.office_id:
             raise ValidationError({"unit": "Bidang ini milik kantor lain."})
 
 
@@ -288,12 +288,17 @@ class WorkingHours(models.Model):
         return f"{self.get_weekday_display()} {self.start:%H.%M}-{self.end:%H.%M}"
 
     def clean(self) -> None:
-        if self.start and self.end and self.end <= self.start:
+        # A form runs clean() even when a time failed its own field check and is None.
+        hours_given = self.start is not None and self.end is not None
+        if hours_given and self.end <= self.start:
             raise ValidationError({"end": "Jam tutup harus sesudah jam buka."})
         if (self.break_start is None) != (self.break_end is None):
             raise ValidationError("Isi mulai dan selesai istirahat, atau kosongkan keduanya.")
-        if self.break_start is not None and not (
-            self.start <= self.break_start < self.break_end <= self.end
+        if (
+            hours_given
+            and self.break_start is not None
+            and self.break_end is not None
+            and not (self.start <= self.break_start < self.break_end <= self.end)
         ):
             raise ValidationError("Istirahat harus berada di dalam jam kerja.")
 

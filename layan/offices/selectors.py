@@ -1,5 +1,7 @@
 """Reading offices, scoped to who asks."""
 
+from collections.abc import Collection
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
@@ -34,18 +36,19 @@ def offices_administered_by(user) -> QuerySet[Office]:
     ).distinct()
 
 
-def office_for_staff(user, slug: str, *, roles: set[str] | None = None) -> Office:
+def office_for_staff(user, slug: str, *, roles: Collection[str] | None = None) -> Office:
     """An office the signed-in user works at (optionally in one of `roles`).
 
     Another office's staff get 404 (the office's data is not theirs to know
     about); staff of this office without the needed role get 403.
     """
     memberships = memberships_of(user).filter(office__slug=slug)
-    if not memberships.exists():
+    membership = memberships.first()
+    if membership is None:
         raise Http404("Kantor tidak ditemukan.")
     if roles and not memberships.filter(role__in=roles).exists():
         raise PermissionDenied("Peran Anda tidak mencakup halaman ini.")
-    return memberships.first().office
+    return membership.office
 
 
 # Offices change rarely and an API lookup needs one per request: the object is kept

@@ -20,7 +20,8 @@ def _checked_upload(request: HttpRequest) -> tuple[bytes | None, str]:
     upload = request.FILES.get(UPLOAD_FIELD)
     if upload is None:
         return None, "Pilih berkas PDF surat yang akan diperiksa."
-    if upload.size > settings.LETTER_MAX_VERIFY_BYTES:
+    # Django's upload handlers always count the size; only a file made by hand has None.
+    if (upload.size or 0) > settings.LETTER_MAX_VERIFY_BYTES:
         limit = settings.LETTER_MAX_VERIFY_BYTES // 1_000_000
         return None, f"Berkas lebih dari {limit} MB."
     return upload.read(), ""

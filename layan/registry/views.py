@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods
 
+from layan.core.http import HtmxRequest, StaffRequest
 from layan.core.nik import NikError
 from layan.offices.models import Office, Role
 from layan.offices.selectors import office_for_staff
@@ -39,13 +40,13 @@ def _snapshot_for(office: Office, pk: int | str) -> Snapshot:
     return get_object_or_404(snapshots_of_office(office), pk=pk)
 
 
-def _error_status(request: HttpRequest, status: int) -> int:
+def _error_status(request: HtmxRequest, status: int) -> int:
     # htmx does not swap 4xx responses by default; it must get the form back with a 200.
     return 200 if request.htmx else status
 
 
 @login_required
-def registry_home(request: HttpRequest, office: str) -> HttpResponse:
+def registry_home(request: StaffRequest, office: str) -> HttpResponse:
     """The office's snapshots, newest first, with the lookup form on top."""
     office_obj = office_for_staff(request.user, office)
     context = {
@@ -58,10 +59,11 @@ def registry_home(request: HttpRequest, office: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def registry_lookup_view(request: HttpRequest, office: str) -> HttpResponse:
+def registry_lookup_view(request: StaffRequest, office: str) -> HttpResponse:
     """Look up a NIK or No KK; the answer names the snapshot that gave it. Each one is logged."""
     office_obj = office_for_staff(request.user, office)
-    lookup, status = {}, 200
+    lookup: dict[str, object] = {}
+    status = 200
     if request.method == "POST":
         lookup, status = _lookup_run(request, office_obj)
     context = {"office": office_obj, "lookup": lookup}
@@ -69,12 +71,12 @@ def registry_lookup_view(request: HttpRequest, office: str) -> HttpResponse:
     return render(request, template, context, status=status)
 
 
-def _lookup_run(request: HttpRequest, office: Office) -> tuple[dict, int]:
+def _lookup_run(request: StaffRequest, office: Office) -> tuple[dict[str, object], int]:
     """The form's values, and the result or the error per field, with the HTTP status."""
     nik = request.POST.get("nik", "").strip()
     no_kk = request.POST.get("no_kk", "").strip()
     case_ref = request.POST.get("perkara", "").strip()
-    lookup = {"nik": nik, "no_kk": no_kk, "case_ref": case_ref}
+    lookup: dict[str, object] = {"nik": nik, "no_kk": no_kk, "case_ref": case_ref}
     if len(case_ref) > CASE_REF_MAX:
         lookup["errors"] = {"case_ref": f"Nomor perkara paling panjang {CASE_REF_MAX} karakter."}
         return lookup, _error_status(request, 422)
@@ -92,7 +94,7 @@ def _lookup_run(request: HttpRequest, office: Office) -> tuple[dict, int]:
 
 
 @login_required
-def registry_log(request: HttpRequest, office: str) -> HttpResponse:
+def registry_log(request: StaffRequest, office: str) -> HttpResponse:
     """Who looked up which NIK or KK, newest first, 50 a page."""
     office_obj = office_for_staff(request.user, office)
     lookups = lookups_of_office(office_obj).order_by("-at", "-pk")
@@ -101,7 +103,7 @@ def registry_log(request: HttpRequest, office: str) -> HttpResponse:
 
 
 @login_required
-def registry_rejections(request: HttpRequest, office: str, snapshot: int) -> StreamingHttpResponse:
+def registry_rejections(request: StaffRequest, office: str, snapshot: int) -> StreamingHttpResponse:
     """The rows of an export that were not imported, as CSV: line, column, value, reason."""
     office_obj = office_for_staff(request.user, office)
     snapshot_obj = _snapshot_for(office_obj, snapshot)
@@ -122,7 +124,7 @@ def registry_rejections(request: HttpRequest, office: str, snapshot: int) -> Str
 
 
 @login_required
-def registry_diff(request: HttpRequest, office: str) -> HttpResponse:
+def registry_diff(request: StaffRequest, office: str) -> HttpResponse | StreamingHttpResponse:
     """Compare two snapshots: counts, the first rows of each kind, and CSV/XLSX downloads."""
     office_obj = office_for_staff(request.user, office)
     old, new = _diff_pair(request, office_obj)
@@ -185,7 +187,7 @@ UPLOAD_ROLES = {Role.ADMIN}
 
 
 @login_required
-def upload_new(request: HttpRequest, office: str) -> HttpResponse:
+def upload_new(request: StaffRequest, office: str) -> HttpResponse:
     office_obj = office_for_staff(request.user, office, roles=UPLOAD_ROLES)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -209,7 +211,7 @@ def upload_new(request: HttpRequest, office: str) -> HttpResponse:
 
 
 @login_required
-def upload_detail(request: HttpRequest, office: str, pk: int) -> HttpResponse:
+def upload_detail(request: StaffRequest, office: str, pk: int) -> HttpResponse:
     """Progress and result of one upload; htmx polls the partial while it runs."""
     office_obj = office_for_staff(request.user, office, roles=UPLOAD_ROLES)
     upload = get_object_or_404(Upload.objects.select_related("snapshot"), pk=pk, office=office_obj)

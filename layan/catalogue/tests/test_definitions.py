@@ -35,6 +35,7 @@ def test_every_seed_service_is_bundled():
 def test_bundled_definition_is_valid(path: Path):
     doc, problems = definition_parse(path.read_text(encoding="utf-8"))
     assert problems == []
+    assert doc is not None
     assert doc.code == path.stem
     assert doc.office == path.parent.name
 

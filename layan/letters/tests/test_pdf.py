@@ -5,6 +5,7 @@ import dataclasses
 import re
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -47,8 +48,8 @@ AN_SIGNER = SignatureBlock(
 )
 
 
-def _letter(**changes: object) -> LetterLayout:
-    values: dict[str, object] = {
+def _letter(**changes: Any) -> LetterLayout:
+    values: dict[str, Any] = {
         "paper": "A4",
         "letterhead": LETTERHEAD,
         "title": "SURAT REKOMENDASI",
@@ -116,7 +117,9 @@ def _page_size(pdf: bytes, tmp_path: Path) -> tuple[float, float]:
 
 def _page_count(pdf: bytes, tmp_path: Path) -> int:
     info = _run(require_tool("pdfinfo"), str(_saved(pdf, tmp_path)))
-    return int(re.search(r"Pages:\s+(\d+)", info)[1])
+    found = re.search(r"Pages:\s+(\d+)", info)
+    assert found, info
+    return int(found[1])
 
 
 def _overlap(first: Box, second: Box) -> bool:
@@ -308,6 +311,7 @@ def test_a_logo_is_drawn_from_the_given_bytes(tmp_path: Path) -> None:
 def test_a_batch_table_wraps_long_cells_and_prints_them_literally(tmp_path: Path) -> None:
     address = "Desa Sukamaju RT 002 RW 001 Kecamatan Banyuasin III Kabupaten Banyuasin " * 2
     layout = _batch(2)
+    assert layout.table is not None
     headers, rows = layout.table
     table = ([*headers, "Alamat"], [[*row, f"{address}& <x>"] for row in rows])
     rendered = letter_render(dataclasses.replace(layout, table=table))
@@ -364,4 +368,5 @@ def test_the_placeholder_sits_on_the_field_baseline(letter: RenderedLetter) -> N
         appearance = field["/AP"]["/N"].get_object()
         assert float(appearance["/BBox"][3]) == FIELD_HEIGHT
         offset = re.search(rb"1 0 0 1 \S+ (\S+) Tm", appearance.data)
+        assert offset, appearance.data
         assert float(offset[1]) == FIELD_BASELINE

@@ -24,12 +24,12 @@ WITA = ZoneInfo("Asia/Makassar")
 WIB = ZoneInfo("Asia/Jakarta")
 
 
-def wita(*args) -> datetime:
-    return datetime(*args, tzinfo=WITA)
+def wita(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=WITA)
 
 
-def wib(*args) -> datetime:
-    return datetime(*args, tzinfo=WIB)
+def wib(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=WIB)
 
 
 @pytest.fixture
@@ -474,6 +474,18 @@ def test_an_office_admin_edits_only_their_own_hours(client, bone_admin, seeded):
         {"office": bima.pk, "weekday": 5, "start": "08:00", "end": "12:00"},
     )
     assert response.status_code == 200
+    assert not WorkingHours.objects.exists()
+
+
+def test_hours_with_a_break_but_no_opening_time_are_refused_not_a_crash(client, bone_admin, bone):
+    client.force_login(bone_admin)
+    response = client.post(
+        reverse("admin:offices_workinghours_add"),
+        {"office": bone.pk, "weekday": 5, "start": "", "end": "12:00"}
+        | {"break_start": "10:00", "break_end": "10:30"},
+    )
+    assert response.status_code == 200
+    assert list(response.context["adminform"].form.errors) == ["start"]
     assert not WorkingHours.objects.exists()
 
 

@@ -5,6 +5,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -44,7 +45,7 @@ def _results(
             if not with_columns:
                 patch.setattr(pipeline, "_columnar_for", lambda *args: None)
             chunks = list(pipeline.chunks_read(source, 0, 2, iter(parts)))
-        lines = sorted(b"".join(chunk.copy for chunk in chunks).decode().splitlines())
+        lines = sorted(b"".join(chunk.copy or b"" for chunk in chunks).decode().splitlines())
         rejected = sorted(r for chunk in chunks for r in chunk.rejected)
         regencies = set().union(*(chunk.regencies for chunk in chunks))
         assert sum(chunk.count for chunk in chunks) == len(lines)
@@ -59,7 +60,7 @@ def _broken_people() -> list:
     """Valid people, and a row broken each way the importer rejects or must clean."""
     rows = people(30)
     female = person(900, female=True)
-    changes = [
+    changes: list[dict[str, Any]] = [
         {"nik": ""}, {"nik": rows[0].nik[:-1]}, {"nik": "99" + rows[0].nik[2:]},
         {"nik": rows[0].nik[:12] + "0000"}, {"nik": f" {rows[1].nik}"},
         {"no_kk": "x" * 16}, {"no_kk": rows[0].no_kk[:6] + "320107" + rows[0].no_kk[12:]},

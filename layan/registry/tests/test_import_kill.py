@@ -82,9 +82,13 @@ def _importing_rows(env) -> int:
         import psycopg
 
         with psycopg.connect(env["DATABASE_URL"]) as conn:
-            return conn.execute(sql).fetchone()[0]
-    with sqlite3.connect(os.path.join(env["LAYAN_VAR_DIR"], "layan.sqlite3"), timeout=5) as conn:
-        return conn.execute(sql).fetchone()[0]
+            row = conn.execute(sql).fetchone()
+    else:
+        path = os.path.join(env["LAYAN_VAR_DIR"], "layan.sqlite3")
+        with sqlite3.connect(path, timeout=5) as conn:
+            row = conn.execute(sql).fetchone()
+    assert row is not None  # an aggregate answers one row
+    return row[0]
 
 
 def _children_of(pid: int) -> list[int]:
