@@ -36,7 +36,6 @@ from layan.cases.presenting import (
     register_data_label,
     step_label,
 )
-from layan.cases.receipt import qr_svg
 from layan.cases.selectors import case_for_staff, queue, referrals_fulfilled
 from layan.cases.services import (
     CaseConflict,
@@ -51,6 +50,7 @@ from layan.cases.services import (
 )
 from layan.catalogue.schema import ServiceDoc, Step, StepKind
 from layan.catalogue.selectors import services_published
+from layan.core.qr import qr_svg
 from layan.offices.models import Office, Role
 from layan.offices.selectors import office_for_staff
 
