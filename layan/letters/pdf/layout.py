@@ -93,8 +93,8 @@ MARGIN_TOP_FIRST = 12 * mm
 MARGIN_TOP_LATER = 22 * mm
 MARGIN_BOTTOM = 20 * mm
 
-# Streams (page text, font subsets) are stored uncompressed: zlib and ASCII85 in reportlab
-# take about a fifth of a render (~3 ms) to save ~30 KB of a letter's ~80 KB.
+# Streams (page text, font subsets) are stored uncompressed: compressing them costs more
+# render time than the bytes it saves are worth (docs/design/letters.md).
 COMPRESS_STREAMS = False
 
 # No widow or orphan line: a paragraph split across pages keeps two lines on each side.
@@ -114,8 +114,8 @@ ATTACHMENT_TITLE = style("attachment", fontName=BOLD, alignment=TA_CENTER, space
 class _ColonRows(Flowable):
     """Label, colon, value rows with the colons aligned; long values wrap in their column.
 
-    Drawn directly rather than as a Table: a letter has a few of these and Table's
-    general machinery was a tenth of a render.
+    Drawn directly rather than as a Table, whose general machinery costs more than these
+    few rows need (docs/design/letters.md).
     """
 
     ROW_GAP = 1

@@ -260,8 +260,8 @@ def _paraf_rows(labels: list[str], width: float) -> list[list[str]]:
 def _draw_qr(canvas: Canvas, value: str, x: float, y: float, size: float) -> None:
     """The code drawn in module units, one rectangle per dark run and a single fill.
 
-    Written as literal operators: through the path API every number goes through
-    reportlab's pure-Python number formatting, which costs more than the drawing.
+    Written as literal operators: the path API would format every number of every
+    rectangle in pure Python (docs/design/letters.md).
     """
     height = len(qr_matrix(value))
     module = size / (height + 2 * QR_QUIET_ZONE)

@@ -56,8 +56,8 @@ def _row_height(cells: list[list[str]]) -> float:
 class ListTable(Flowable):
     """The attached list: a grid whose header row is repeated on every page it spans.
 
-    Each page is one text object and one grid path. reportlab's Table drew each of the
-    hundreds of cells on its own and was most of a batch letter's render time.
+    Each page is one text object and one grid path, where reportlab's Table draws each of
+    the hundreds of cells on its own (docs/design/letters.md).
     """
 
     def __init__(
