@@ -33,7 +33,8 @@ FIELD_BASELINE = FIELD_HEIGHT - FIELD_SIZE
 # A date field after a long place name is cut to end this far from the paper's edge,
 # yet always fits the longest date.
 FIELD_EDGE = 10 * mm
-DATE_FIELD_MIN_WIDTH = math.ceil(stringWidth("30 September 2026", FIELD_FONT, FIELD_SIZE)) + 8
+LONG_DATE = "30 September 2026"  # the longest month name and a two-digit day
+DATE_FIELD_MIN_WIDTH = math.ceil(stringWidth(LONG_DATE, FIELD_FONT, FIELD_SIZE)) + 8
 # A usual number ("460/123/DINSOS/XII/2026") is about this wide: the "Nomor" line under a
 # title is centred on it, so a filled letter looks centred rather than the blank draft.
 TYPICAL_NUMBER_WIDTH = 150

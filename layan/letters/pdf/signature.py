@@ -18,6 +18,7 @@ from layan.letters.pdf.fields import (
     FIELD_DATE,
     FIELD_EDGE,
     FIELD_WIDTH,
+    LONG_DATE,
     draw_field,
 )
 from layan.letters.pdf.typography import (
@@ -57,7 +58,6 @@ STAMP_DIAMETER = 35 * mm
 STAMP_CENTRE_OFFSET = 40  # from the signature's left edge: a stamp covers the title's start
 # The signature column starts at the page's middle, never left of this share of the width.
 SIGNATURE_COLUMN_MIN = 0.4
-TYPICAL_DATE = "30 September 2026"
 QR_SIZE = 25 * mm
 # Two modules of white around the code rather than the standard four: it sits on white
 # paper with nothing printed that close, and scanners (zbarimg in the tests) read it.
@@ -137,7 +137,7 @@ class SignatureColumns(Flowable):
         """The right half, or a little more when a long name or title would otherwise wrap."""
         signer = self.signer
         widths = [
-            stringWidth(f"{clean(signer.place)}, {TYPICAL_DATE}", FAMILY, FONT_SIZE),
+            stringWidth(f"{clean(signer.place)}, {LONG_DATE}", FAMILY, FONT_SIZE),
             stringWidth(clean(signer.name), BOLD, FONT_SIZE),
             *(stringWidth(clean(line), FAMILY, FONT_SIZE) for line in signer.title_lines),
         ]
