@@ -66,7 +66,7 @@ LABELS = {
     "c": "(c) Layan: `letter_render` + `pdf_sign` (fill number/date, visible signature)",
     "d": "(d) Layan sign step: `case_act` on SQLite (password, number, revision)",
 }
-PACKAGES = ("Django", "reportlab", "pyHanko", "pyhanko-certvalidator", "cryptography")
+PACKAGES = ("Django", "reportlab", "segno", "pyHanko", "pyhanko-certvalidator", "cryptography")
 
 
 # =====================================================================================

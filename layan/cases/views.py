@@ -34,7 +34,6 @@ from layan.cases.presenting import (
     outcome_label,
     step_label,
 )
-from layan.cases.receipt import qr_svg
 from layan.cases.selectors import case_for_staff, queue, referrals_fulfilled
 from layan.cases.services import (
     CaseConflict,
@@ -53,6 +52,7 @@ from layan.cases.steps.base import Button, RequirementState
 from layan.cases.steps.registry_check import last_check_summary
 from layan.catalogue.schema import ServiceDoc, Step
 from layan.catalogue.selectors import services_published
+from layan.core.qr import qr_svg
 from layan.offices.models import Office, Role
 from layan.offices.rights import Right, roles_of, roles_with
 from layan.offices.selectors import office_for_staff

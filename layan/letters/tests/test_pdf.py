@@ -12,7 +12,9 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 
 from layan.core.testing import require_tool
 from layan.letters.pdf import (
+    FIELD_BASELINE,
     FIELD_FONT,
+    FIELD_HEIGHT,
     FIELD_SIZE,
     LONG_NUMBER,
     Box,
@@ -332,25 +334,6 @@ def test_it_refuses_a_table_that_would_lose_cells(table: tuple, message: str) ->
         letter_render(_letter(table=table))
 
 
-def test_the_quick_mask_choice_lays_out_what_reportlab_would() -> None:
-    """The mask scoring relies on reportlab's QR internals; an upgrade that changes them
-    must show here rather than as unreadable codes."""
-    from reportlab.graphics.barcode import qrencoder
-
-    from layan.letters.pdf import _bit_rows, _FastMaskQr, _mask_flips
-
-    code = _FastMaskQr(None, qrencoder.QRErrorCorrectLevel.M)
-    code.addData(VERIFY_URL)
-    code.version = code.calculate_version()
-    code.makeImpl(True, 0)
-    flips = _mask_flips(code)
-    unmasked = [row ^ flip for row, flip in zip(_bit_rows(code.modules), flips[0], strict=True)]
-    for pattern in range(8):
-        code.makeImpl(True, pattern)
-        expected = [row ^ flip for row, flip in zip(unmasked, flips[pattern], strict=True)]
-        assert _bit_rows(code.modules) == expected
-
-
 def test_a_long_place_keeps_the_date_field_on_the_paper() -> None:
     signer = dataclasses.replace(PLT_SIGNER, place="Kota Baru Sulawesi Tenggara Kepulauan")
     fields = _fields(letter_render(_letter(signer=signer)).pdf)
@@ -362,8 +345,6 @@ def test_a_long_place_keeps_the_date_field_on_the_paper() -> None:
 def test_the_placeholder_sits_on_the_field_baseline(letter: RenderedLetter) -> None:
     """The filler draws the number and date FIELD_BASELINE above the field's bottom edge;
     the draft's dots are drawn there too, level with the words around them."""
-    from layan.letters.pdf import FIELD_BASELINE, FIELD_HEIGHT
-
     for field in _fields(letter.pdf).values():
         appearance = field["/AP"]["/N"].get_object()
         assert float(appearance["/BBox"][3]) == FIELD_HEIGHT
