@@ -7,7 +7,7 @@ Staff see only the cases of offices they work at (another office's case is a
 from datetime import date, datetime
 from typing import Any
 
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import File, Form, Query, Router, Schema, Status
@@ -34,6 +34,7 @@ from layan.cases.services import (
 from layan.cases.steps import kind_of
 from layan.cases.tracking import Tracking, case_tracking
 from layan.catalogue.schema import ServiceDoc, Step
+from layan.core.http import ApiRequest
 from layan.offices.selectors import office_for_staff
 
 router = Router()
@@ -464,7 +465,7 @@ def _attachment_out(attachment: Attachment, labels: dict[str, str]) -> Attachmen
     response={201: CaseOut},
     summary="Daftarkan permohonan",
 )
-def case_new(request: HttpRequest, payload: CaseIn):
+def case_new(request: ApiRequest, payload: CaseIn):
     """Register a request at an office the caller works at; the intake step is recorded."""
     office = office_for_staff(request.auth, payload.office)
     applicant = Applicant(**payload.applicant.model_dump())
@@ -480,7 +481,7 @@ def case_new(request: HttpRequest, payload: CaseIn):
 
 
 @router.get("/cases", response=CaseListOut, summary="Daftar permohonan")
-def case_list(request: HttpRequest, filters: Query[CaseFilter]):
+def case_list(request: ApiRequest, filters: Query[CaseFilter]):
     """The caller's offices' cases, filtered; open ones first, most urgent first."""
     now = timezone.now()
     cases = cases_listed(request.auth, filters, now)
@@ -489,13 +490,13 @@ def case_list(request: HttpRequest, filters: Query[CaseFilter]):
 
 
 @router.get("/cases/{case_id}", response=CaseOut, summary="Baca permohonan")
-def case_read(request: HttpRequest, case_id: int):
+def case_read(request: ApiRequest, case_id: int):
     """One case of the caller's offices, with the outcomes the caller may choose now."""
     return _case_out(case_for_staff(request.auth, case_id), request.auth)
 
 
 @router.post("/cases/{case_id}/act", response=CaseOut, summary="Kerjakan langkah permohonan")
-def case_step_act(request: HttpRequest, case_id: int, payload: ActIn):
+def case_step_act(request: ApiRequest, case_id: int, payload: ActIn):
     """Do the current step: 409 if it is not current any more, 403 without the step's role."""
     case_for_staff(request.auth, case_id)  # another office's case: 404, not 403
     case_act(
@@ -510,7 +511,7 @@ def case_step_act(request: HttpRequest, case_id: int, payload: ActIn):
 
 
 @router.post("/cases/{case_id}/pause", response=CaseOut, summary="Jeda permohonan")
-def case_step_pause(request: HttpRequest, case_id: int, payload: PauseIn):
+def case_step_pause(request: ApiRequest, case_id: int, payload: PauseIn):
     """Stop the clock while the case waits; 409 if it is not running."""
     case_for_staff(request.auth, case_id)
     case_pause(case_id=case_id, user=request.auth, reason=payload.reason)
@@ -518,7 +519,7 @@ def case_step_pause(request: HttpRequest, case_id: int, payload: PauseIn):
 
 
 @router.post("/cases/{case_id}/resume", response=CaseOut, summary="Lanjutkan permohonan")
-def case_step_resume(request: HttpRequest, case_id: int):
+def case_step_resume(request: ApiRequest, case_id: int):
     """Restart the clock; the deadlines move by the working time the pause took."""
     case_for_staff(request.auth, case_id)
     case_resume(case_id=case_id, user=request.auth)
@@ -526,13 +527,13 @@ def case_step_resume(request: HttpRequest, case_id: int):
 
 
 @router.get("/track/{code}", auth=None, response=TrackOut, summary="Lacak permohonan")
-def case_track(request: HttpRequest, code: str):
+def case_track(request: ApiRequest, code: str):
     """Public tracking by code: progress and dates only, nothing about the person."""
     return _track_out(case_tracking(code))
 
 
 @router.get("/cases/{case_id}/attachments", response=list[AttachmentOut], summary="Daftar lampiran")
-def case_attachments(request: HttpRequest, case_id: int):
+def case_attachments(request: ApiRequest, case_id: int):
     """The scans kept for a case, oldest first."""
     case = case_for_staff(request.auth, case_id)
     labels = attachment_choices(case_doc(case))
@@ -546,7 +547,7 @@ def case_attachments(request: HttpRequest, case_id: int):
     summary="Lampirkan berkas",
 )
 def case_attachment_new(
-    request: HttpRequest, case_id: int, requirement: Form[str], file: File[UploadedFile]
+    request: ApiRequest, case_id: int, requirement: Form[str], file: File[UploadedFile]
 ):
     """Keep a scan (PDF, JPEG or PNG, judged by its content) for a requirement or a photo/file
     field of a form step; `requirement` is the key the service listing and `input_schema` name."""
@@ -557,7 +558,7 @@ def case_attachment_new(
 
 
 @router.get("/cases/{case_id}/attachments/{attachment_id}", summary="Unduh lampiran")
-def case_attachment_file(request: HttpRequest, case_id: int, attachment_id: int):
+def case_attachment_file(request: ApiRequest, case_id: int, attachment_id: int):
     """The scan itself, to the case office's staff only."""
     case = case_for_staff(request.auth, case_id)
     item = get_object_or_404(case.attachments, pk=attachment_id)

@@ -7,6 +7,7 @@ and puts the service's error next to the field it names.
 """
 
 import re
+from typing import Any
 
 from django import forms
 
@@ -75,7 +76,9 @@ class WalkInForm(forms.Form):
 
     def __init__(self, *args, services: list[Service], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["service"].choices = [(s.code, s.name) for s in services]
+        service = self.fields["service"]
+        assert isinstance(service, forms.ChoiceField)
+        service.choices = [(s.code, s.name) for s in services]
 
     def clean_nik(self) -> str:
         return _nik_clean(self.cleaned_data["nik"])
@@ -83,8 +86,9 @@ class WalkInForm(forms.Form):
     def clean_subject_nik(self) -> str:
         return _nik_clean(self.cleaned_data["subject_nik"])
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("guardian") and not (data.get("subject_name") or data.get("subject_nik")):
             self.add_error(
                 "subject_name",

@@ -97,6 +97,8 @@ def case_create(
     if subject.name or subject.nik:
         _check_person(subject.name, subject.nik, prefix="subject")
     version = service.versions.order_by("-number").first()
+    if version is None:
+        raise CaseError(f"Layanan '{service.name}' belum punya SOP.", field="service")
     doc = version_doc(version)
     with transaction.atomic():
         case = _case_insert(office, service, version, applicant, subject, user)
@@ -294,8 +296,8 @@ def case_resume(*, case_id: int, user) -> Case:
         case.state = CaseState.OPEN
         case.paused_at = None
         doc = case_doc(case)
-        case.step_deadline = sla.step_deadline(case, doc.step_map[case.current_step],
-                                               case.step_started_at)  # fmt: skip
+        started = case.step_started_at or now  # an open case has entered its step
+        case.step_deadline = sla.step_deadline(case, doc.step_map[case.current_step], started)
         case.deadline = sla.case_deadline(case, doc)
         case.save(update_fields=["state", "paused_at", "pauses", "step_deadline", "deadline"])
     return case

@@ -52,6 +52,7 @@ from layan.cases.steps.base import Button, RequirementState
 from layan.cases.steps.registry_check import last_check_summary
 from layan.catalogue.schema import ServiceDoc, Step
 from layan.catalogue.selectors import services_published
+from layan.core.http import StaffRequest
 from layan.core.qr import qr_svg
 from layan.offices.models import Office, Role
 from layan.offices.rights import Right, roles_of, roles_with
@@ -63,12 +64,12 @@ CONFLICT_NOTICE = (
 )
 
 
-def _error_status(request: HttpRequest, status: int) -> int:
+def _error_status(request: StaffRequest, status: int) -> int:
     # htmx does not swap 4xx responses by default; it must get the form back with a 200.
     return 200 if request.htmx else status
 
 
-def _case_of(request: HttpRequest, office: str, pk: int) -> tuple[Office, Case]:
+def _case_of(request: StaffRequest, office: str, pk: int) -> tuple[Office, Case]:
     """The office (404 for outsiders) and one of its cases (404 for another office's)."""
     office_obj = office_for_staff(request.user, office)
     case = case_for_staff(request.user, pk)
@@ -90,7 +91,7 @@ class QueueRow:
 
 
 @login_required
-def case_queue(request: HttpRequest, office: str) -> HttpResponse:
+def case_queue(request: StaffRequest, office: str) -> HttpResponse:
     """Open cases at my roles' steps, or all open steps of the office; overdue first."""
     office_obj = office_for_staff(request.user, office)
     mine = request.GET.get("tab") != "semua"
@@ -107,7 +108,7 @@ def case_queue(request: HttpRequest, office: str) -> HttpResponse:
 
 
 @login_required
-def referrals_back(request: HttpRequest, office: str) -> HttpResponse:
+def referrals_back(request: StaffRequest, office: str) -> HttpResponse:
     """People the office referred who are now in the register: to invite back."""
     office_obj = office_for_staff(request.user, office)
     page = Paginator(referrals_fulfilled(office=office_obj), QUEUE_PAGE_SIZE).get_page(
@@ -131,7 +132,7 @@ def _queue_row(case: Case, now: datetime) -> QueueRow:
 
 
 @login_required
-def case_new(request: HttpRequest, office: str) -> HttpResponse:
+def case_new(request: StaffRequest, office: str) -> HttpResponse:
     """Register an applicant at the counter; the case page follows."""
     office_obj = office_for_staff(request.user, office, roles=roles_with(Right.REGISTER))
     services = services_published(office=office_obj)
@@ -212,19 +213,19 @@ def case_panel_register(panel: CasePanel) -> None:
         _PANELS.append(panel)
 
 
-def case_panels(request: HttpRequest, case: Case) -> list[dict]:
+def case_panels(request: StaffRequest, case: Case) -> list[dict]:
     return [shown for panel in _PANELS if (shown := panel(request, case))]
 
 
 @login_required
-def case_detail(request: HttpRequest, office: str, pk: int) -> HttpResponse:
+def case_detail(request: StaffRequest, office: str, pk: int) -> HttpResponse:
     """One case: who, what, where it stands, its history, papers and the next action."""
     office_obj, case = _case_of(request, office, pk)
     return render(request, "cases/detail.html", _case_context(request, office_obj, case))
 
 
 def _case_page(
-    request: HttpRequest, office: Office, pk: int, *, status: int = 200, **extra
+    request: StaffRequest, office: Office, pk: int, *, status: int = 200, **extra
 ) -> HttpResponse:
     """The case as it is now (re-read: another officer may have moved it), with messages."""
     case = case_for_staff(request.user, pk)
@@ -233,7 +234,7 @@ def _case_page(
     return render(request, template, context, status=_error_status(request, status))
 
 
-def _after_change(request: HttpRequest, office: Office, pk: int) -> HttpResponse:
+def _after_change(request: StaffRequest, office: Office, pk: int) -> HttpResponse:
     """htmx swaps the fresh case in; a plain form post gets redirected (no re-post on reload)."""
     if request.htmx:
         return _case_page(request, office, pk)
@@ -241,7 +242,7 @@ def _after_change(request: HttpRequest, office: Office, pk: int) -> HttpResponse
 
 
 def _case_context(
-    request: HttpRequest,
+    request: StaffRequest,
     office: Office,
     case: Case,
     *,
@@ -357,7 +358,7 @@ def _act_error_key(field_name: str) -> str:
 
 @login_required
 @require_POST
-def case_act_view(request: HttpRequest, office: str, pk: int) -> HttpResponse:
+def case_act_view(request: StaffRequest, office: str, pk: int) -> HttpResponse:
     """Do the current step: case_act with the outcome, note and data of the posted form."""
     office_obj, case = _case_of(request, office, pk)
     posted_step = request.POST.get("step", "")
@@ -386,7 +387,7 @@ def case_act_view(request: HttpRequest, office: str, pk: int) -> HttpResponse:
     return _after_change(request, office_obj, case.pk)
 
 
-def _seen_seq(request: HttpRequest) -> int | None:
+def _seen_seq(request: StaffRequest) -> int | None:
     """The step counter the form was shown at (checked by case_act under the row lock)."""
     seq = request.POST.get("seq", "")
     return int(seq) if seq.isdigit() else None
@@ -394,7 +395,7 @@ def _seen_seq(request: HttpRequest) -> int | None:
 
 @login_required
 @require_POST
-def case_pause_view(request: HttpRequest, office: str, pk: int) -> HttpResponse:
+def case_pause_view(request: StaffRequest, office: str, pk: int) -> HttpResponse:
     """Stop the clock while the case waits for the applicant or someone else."""
     office_obj, case = _case_of(request, office, pk)
     try:
@@ -410,7 +411,7 @@ def case_pause_view(request: HttpRequest, office: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def case_resume_view(request: HttpRequest, office: str, pk: int) -> HttpResponse:
+def case_resume_view(request: StaffRequest, office: str, pk: int) -> HttpResponse:
     office_obj, case = _case_of(request, office, pk)
     try:
         case_resume(case_id=case.pk, user=request.user)
@@ -425,7 +426,7 @@ def case_resume_view(request: HttpRequest, office: str, pk: int) -> HttpResponse
 
 @login_required
 @require_POST
-def attachment_upload(request: HttpRequest, office: str, pk: int) -> HttpResponse:
+def attachment_upload(request: StaffRequest, office: str, pk: int) -> HttpResponse:
     """Keep a scan of a requirement; its type is judged from its content, not its name."""
     office_obj, case = _case_of(request, office, pk)
     upload = request.FILES.get("file")
@@ -448,7 +449,7 @@ def attachment_upload(request: HttpRequest, office: str, pk: int) -> HttpRespons
 
 
 @login_required
-def attachment_file(request: HttpRequest, office: str, pk: int, attachment: int) -> FileResponse:
+def attachment_file(request: StaffRequest, office: str, pk: int, attachment: int) -> FileResponse:
     """A scan, to this office's staff only: attachments have no public media URL."""
     _office, case = _case_of(request, office, pk)
     item = get_object_or_404(case.attachments, pk=attachment)
@@ -464,12 +465,12 @@ def attachment_file(request: HttpRequest, office: str, pk: int, attachment: int)
 # ---- Printed pages -------------------------------------------------------------------
 
 
-def _tracking_url(request: HttpRequest, case: Case) -> str:
+def _tracking_url(request: StaffRequest, case: Case) -> str:
     return request.build_absolute_uri(reverse("track-case", args=[case.tracking_code]))
 
 
 @login_required
-def case_receipt(request: HttpRequest, office: str, pk: int) -> HttpResponse:
+def case_receipt(request: StaffRequest, office: str, pk: int) -> HttpResponse:
     """The tanda terima handed to the applicant: tracking code, papers received, QR."""
     office_obj, case = _case_of(request, office, pk)
     doc = case_doc(case)
@@ -490,7 +491,7 @@ def case_receipt(request: HttpRequest, office: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def case_referral_slip(request: HttpRequest, office: str, pk: int) -> HttpResponse:
+def case_referral_slip(request: StaffRequest, office: str, pk: int) -> HttpResponse:
     """The slip the applicant takes to whoever the case referred them to."""
     office_obj, case = _case_of(request, office, pk)
     referral = Referral.objects.filter(case=case).first()

@@ -28,6 +28,8 @@ def step_target(step: Step, outcome: str) -> str:
         return step.outcomes[outcome]
     if step.next:
         return step.next
+    if step.end is None:  # the schema's semantic checks give every step a way on
+        raise ValueError(f"langkah '{step.key}' tidak punya lanjutan")
     return step.end.value
 
 

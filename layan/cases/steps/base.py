@@ -13,6 +13,7 @@ from typing import Any
 
 from django.http import QueryDict
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+from pydantic_core import ErrorDetails
 
 from layan.cases.models import Case, StepRecord
 from layan.catalogue import graph
@@ -105,7 +106,7 @@ _REASONS = {
 }
 
 
-def _problem(error: dict, model: type[BaseModel]) -> tuple[str, str]:
+def _problem(error: ErrorDetails, model: type[BaseModel]) -> tuple[str, str]:
     """('data.<field>', 'Label: reason') for one pydantic error of a step's input."""
     loc = error.get("loc", ())
     name = str(loc[0]) if loc else ""
@@ -114,7 +115,7 @@ def _problem(error: dict, model: type[BaseModel]) -> tuple[str, str]:
     info = model.model_fields.get(name)
     label = (info.title if info else None) or name
     template = _REASONS.get(error.get("type", ""))
-    context = {"input": error.get("input"), **error.get("ctx", {})}
+    context = {"input": error.get("input"), **(error.get("ctx") or {})}
     reason = template.format(**context) if template else str(error.get("msg", ""))
     return (f"data.{name}" if name else "data"), f"{label}: {reason.removeprefix('Value error, ')}."
 

@@ -33,9 +33,9 @@ class Checklist(Kind):
     def input_fields(self, doc: ServiceDoc, step: Step) -> dict[str, Any]:
         papers = brought(doc)
         keys = tuple(r.key for r in papers)
-        item: Any = Literal[keys] if keys else Literal[""]  # type: ignore[valid-type]
+        item: Any = Literal[keys] if keys else Literal[""]
         labels = "; ".join(f"{r.key} = {r.label}" for r in papers)
-        info = Field(
+        info: Any = Field(
             default=[],
             max_length=len(keys),
             title="Persyaratan yang dibawa",

@@ -10,14 +10,14 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from django.http import QueryDict
-from pydantic import AfterValidator, Field, StringConstraints, WithJsonSchema
+from pydantic import AfterValidator, Field, JsonValue, StringConstraints, WithJsonSchema
 
 from layan.cases.models import Case, StepRecord
 from layan.cases.steps.base import Act, CaseError, Kind, StepEffect
 from layan.catalogue.schema import FormField, ServiceDoc, Step, StepKind
 
 ATTACHED_TYPES = ("photo", "file")
-ATTACHMENT_CONTENT = {
+ATTACHMENT_CONTENT: dict[str, list[JsonValue]] = {
     "photo": ["image/jpeg", "image/png"],
     "file": ["application/pdf", "image/jpeg", "image/png"],
 }
@@ -108,8 +108,8 @@ class Form(Kind):
                 continue  # uploaded in the attachments section
             if field.type == "boolean":
                 values[field.key] = post.get(name) == "on"
-            elif post.get(name, "").strip():
-                values[field.key] = post[name].strip()
+            elif text := str(post.get(name, "")).strip():
+                values[field.key] = text
         return values
 
     def perform(self, act: Act) -> StepEffect:

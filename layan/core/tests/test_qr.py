@@ -22,7 +22,9 @@ _VIEW_BOX = re.compile(r'viewBox="0 0 (\d+) (\d+)"')
 
 def _svg_as_png(svg: str, path: Path) -> Path:
     """The SVG's dark rectangles painted as a scanner would see them on paper."""
-    side = int(_VIEW_BOX.search(svg)[1])
+    box = _VIEW_BOX.search(svg)
+    assert box, svg[:80]
+    side = int(box[1])
     image = Image.new("L", (side * PIXELS_PER_MODULE,) * 2, 255)
     draw = ImageDraw.Draw(image)
     for x, y, width in (map(int, found) for found in _RECT.findall(svg)):

@@ -46,12 +46,13 @@ def draw_field(
     """An empty text field whose text, once filled, sits on `baseline` like the words around it."""
     # reportlab draws the value FIELD_SIZE below the top of a borderless field, which is
     # FIELD_BASELINE above its bottom.
+    # reportlab's stubs say int; it writes floats, and a rounded field would move.
     canvas.acroForm.textfield(
         name=name,
         value=FIELD_PLACEHOLDER,
-        x=x,
-        y=baseline - FIELD_BASELINE,
-        width=width,
+        x=x,  # type: ignore[arg-type]
+        y=baseline - FIELD_BASELINE,  # type: ignore[arg-type]
+        width=width,  # type: ignore[arg-type]
         height=FIELD_HEIGHT,
         fontName=FIELD_FONT,
         fontSize=FIELD_SIZE,

@@ -5,6 +5,7 @@ the attached list are drawn by their own modules.
 """
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from io import BytesIO
 
@@ -62,15 +63,15 @@ class LetterLayout:
     letterhead: Letterhead
     title: str
     number_prefix: str = "Nomor"
-    meta: list[tuple[str, str]] = ()
-    recipient: list[str] = ()
-    opening: list[str] = ()
-    fields: list[tuple[str, str]] = ()
-    body: list[str] = ()
-    closing: list[str] = ()
+    meta: Sequence[tuple[str, str]] = ()
+    recipient: Sequence[str] = ()
+    opening: Sequence[str] = ()
+    fields: Sequence[tuple[str, str]] = ()
+    body: Sequence[str] = ()
+    closing: Sequence[str] = ()
     attachment_title: str = ""
     table: tuple[list[str], list[list[str]]] | None = None
-    parafs: list[str] = ()
+    parafs: Sequence[str] = ()
     signer: SignatureBlock
     verify_url: str = ""
     footer: str = ""
@@ -123,7 +124,7 @@ class _ColonRows(Flowable):
 
     def __init__(
         self,
-        rows: list[tuple[str, Flowable | str]],
+        rows: Sequence[tuple[str, Flowable | str]],
         indent: float = 0,
         label_width: float | None = None,
     ) -> None:
@@ -133,7 +134,7 @@ class _ColonRows(Flowable):
             for label, value in rows
         ]
         self.indent = indent
-        self.label_width = label_width
+        self.label_width: float | None = label_width
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width = available_width
@@ -166,6 +167,7 @@ class _ColonRows(Flowable):
 
     def draw(self) -> None:
         canvas = self.canv
+        assert self.label_width is not None  # set by wrap(), which platypus calls first
         colon_x = self.indent + self.label_width
         top = self.height
         for lines, value, value_height, height in self.laid_out:
@@ -200,7 +202,7 @@ def _heading(layout: LetterLayout) -> list[Flowable]:
 _AT_PLACE = re.compile(r"^di\s*-?$", re.IGNORECASE)
 
 
-def _recipient(lines: list[str]) -> list[Flowable]:
+def _recipient(lines: Sequence[str]) -> list[Flowable]:
     """The "Kepada Yth." block, a paragraph per line so a long line wraps on its own."""
     block: list[Flowable] = []
     indent = False
@@ -211,7 +213,7 @@ def _recipient(lines: list[str]) -> list[Flowable]:
     return block
 
 
-def _paragraphs(texts: list[str]) -> list[Flowable]:
+def _paragraphs(texts: Sequence[str]) -> list[Flowable]:
     return [Paragraph(markup(text), PARAGRAPH) for text in texts if clean(text)]
 
 

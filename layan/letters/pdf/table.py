@@ -107,7 +107,7 @@ class ListTable(Flowable):
         canvas.drawText(text)
 
     def _add_row(self, text, cells: list[list[str]], top: float) -> None:
-        x = CELL_PADDING
+        x: float = CELL_PADDING
         for lines, width in zip(cells, self.widths, strict=True):
             baseline = top - CELL_TOP - TABLE_SIZE
             for line in lines:

@@ -3,6 +3,7 @@
 import re
 import threading
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -31,8 +32,8 @@ INK = colors.black
 MUTED = colors.HexColor("#555555")
 
 
-def style(name: str, **options: object) -> ParagraphStyle:
-    base: dict[str, object] = {"fontName": FAMILY, "fontSize": FONT_SIZE, "leading": LEADING}
+def style(name: str, **options: Any) -> ParagraphStyle:
+    base: dict[str, Any] = {"fontName": FAMILY, "fontSize": FONT_SIZE, "leading": LEADING}
     return ParagraphStyle(name, **{**base, **options})
 
 
