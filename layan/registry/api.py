@@ -22,6 +22,10 @@ from layan.registry.services import LookupResult, registry_lookup
 router = Router()
 
 
+# A NIK or a No KK as the document describes it: 16 digits, or nothing.
+SIXTEEN_DIGITS = r"^\s*([0-9]{16})?\s*$"
+
+
 class LookupIn(BaseModel):
     """One lookup: a NIK or a No KK, at an office, optionally for a case."""
 
@@ -30,8 +34,17 @@ class LookupIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    nik: str = ""
-    no_kk: str = ""
+    # The shape goes into the document only: the validator below gives the reasons.
+    nik: str = Field(
+        default="",
+        description="NIK, 16 digits; empty when asking by No KK",
+        json_schema_extra={"pattern": SIXTEEN_DIGITS},
+    )
+    no_kk: str = Field(
+        default="",
+        description="No KK, 16 digits; empty when asking by NIK",
+        json_schema_extra={"pattern": SIXTEEN_DIGITS},
+    )
     office: str = Field(default="", max_length=50)
     case: str = Field(default="", max_length=40)
 
