@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint typecheck check format clean
+.PHONY: run test schemathesis lint typecheck check format clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Layan needs Python 3.11 or newer")'
@@ -33,6 +33,10 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed-dev
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# schemathesis against the OpenAPI document, on a demo database of its own (see README).
+schemathesis: $(VENV)/.installed-dev
+	.ci/schemathesis
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

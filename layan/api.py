@@ -9,8 +9,15 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI, Router, Schema, Status
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from pydantic import ConfigDict, Field
@@ -19,6 +26,7 @@ from layan.cases.api import router as cases_router
 from layan.cases.services import CaseConflict, CaseError
 from layan.catalogue.api import router as catalogue_router
 from layan.core.api_auth import ApiBearer, token_issue
+from layan.core.api_schema import BODY, responses
 from layan.core.nik import NikError
 from layan.letters.api import router as letters_router
 from layan.registry.api import router as registry_router
@@ -34,18 +42,6 @@ api = NinjaAPI(
     docs_url=None,
     auth=ApiBearer(),
 )
-
-
-class FieldError(Schema):
-    field: str | None
-    reason: str
-
-
-class ErrorOut(Schema):
-    """The one error shape of the API."""
-
-    detail: str
-    errors: list[FieldError] = []
 
 
 def error_response(
@@ -148,6 +144,23 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error_response(request, exc.status_code, HTTP_ERRORS.get(exc.status_code, str(exc)))
 
 
+@api.exception_handler(MultiPartParserError)
+def on_multipart_error(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    # Django cannot split the body (no boundary, or a broken one): the client's mistake.
+    return error_response(
+        request, 400, "Isi multipart tidak dapat dibaca; periksa boundary pada Content-Type."
+    )
+
+
+def on_too_many_parts(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    # Over DATA_UPLOAD_MAX_NUMBER_FIELDS or _FILES; Django's pages answer these with 400 too.
+    return error_response(request, 400, "Permintaan tidak sah; terlalu banyak isian atau berkas.")
+
+
+api.add_exception_handler(TooManyFieldsSent, on_too_many_parts)
+api.add_exception_handler(TooManyFilesSent, on_too_many_parts)
+
+
 @api.exception_handler(RequestDataTooBig)
 def on_body_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     # Django refuses to read a body over DATA_UPLOAD_MAX_MEMORY_SIZE; it is the
@@ -178,7 +191,7 @@ class TokenOut(Schema):
 @api.post(
     "/auth/token",
     auth=None,
-    response={201: TokenOut, 401: ErrorOut, 422: ErrorOut},
+    response=responses(TokenOut, 401, *BODY, status=201),
     tags=["auth"],
     summary="Minta token API dengan nama pengguna dan kata sandi",
 )

@@ -9,6 +9,7 @@ from ninja.files import UploadedFile
 from pydantic import ConfigDict, Field
 
 from layan.cases.selectors import case_for_staff
+from layan.core.api_schema import BODY, responses
 from layan.letters.models import Letter
 from layan.letters.selectors import letter_for_staff, letter_of_case
 from layan.letters.services import LetterError, letter_download, letter_revoke
@@ -80,7 +81,7 @@ def verification_out(result: Verification) -> dict:
 @router.post(
     "/letters/verify",
     auth=None,
-    response={200: VerifyOut, 422: dict},
+    response=responses(VerifyOut, *BODY),
     summary="Periksa keaslian surat (unggah PDF)",
 )
 def letters_verify(request: HttpRequest, file: File[UploadedFile]):
@@ -95,7 +96,7 @@ def letters_verify(request: HttpRequest, file: File[UploadedFile]):
 @router.get(
     "/letters/verify/{code}",
     auth=None,
-    response=VerifyOut,
+    response=responses(VerifyOut, 404),
     summary="Status surat menurut kode verifikasinya (kode QR)",
 )
 def letters_verify_code(request: HttpRequest, code: str):
@@ -115,7 +116,7 @@ def letters_verify_code(request: HttpRequest, code: str):
 
 @router.get(
     "/cases/{case_id}/letter.pdf",
-    response={200: None},
+    response=responses(None, 401, 403, 404, 422),
     summary="Unduh surat permohonan (PDF)",
     openapi_extra={"responses": {200: {"content": {"application/pdf": {}}}}},
 )
@@ -147,7 +148,7 @@ class LetterOut(Schema):
 
 @router.post(
     "/letters/{letter_id}/revoke",
-    response={200: LetterOut, 403: dict, 409: dict, 422: dict},
+    response=responses(LetterOut, 401, 403, 404, 409, *BODY),
     summary="Cabut surat (Kepala Dinas)",
 )
 def letters_revoke(request: HttpRequest, letter_id: int, payload: RevokeIn):

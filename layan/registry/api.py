@@ -12,6 +12,7 @@ from pydantic import ValidationError as PydanticValidationError
 from pydantic_core import PydanticCustomError, to_json
 
 from layan.core.api_auth import bearer_key, token_claim, token_claim_forget, token_user
+from layan.core.api_schema import BODY, responses
 from layan.core.nik import kk_problem, nik_problem
 from layan.offices.models import Office
 from layan.offices.selectors import office_cached, office_ids_cached
@@ -19,6 +20,10 @@ from layan.registry.selectors import Person
 from layan.registry.services import LookupResult, registry_lookup
 
 router = Router()
+
+
+# A NIK or a No KK as the document describes it: 16 digits, or nothing.
+SIXTEEN_DIGITS = r"^\s*([0-9]{16})?\s*$"
 
 
 class LookupIn(BaseModel):
@@ -29,8 +34,17 @@ class LookupIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    nik: str = ""
-    no_kk: str = ""
+    # The shape goes into the document only: the validator below gives the reasons.
+    nik: str = Field(
+        default="",
+        description="NIK, 16 digits; empty when asking by No KK",
+        json_schema_extra={"pattern": SIXTEEN_DIGITS},
+    )
+    no_kk: str = Field(
+        default="",
+        description="No KK, 16 digits; empty when asking by NIK",
+        json_schema_extra={"pattern": SIXTEEN_DIGITS},
+    )
     office: str = Field(default="", max_length=50)
     case: str = Field(default="", max_length=40)
 
@@ -46,7 +60,9 @@ class LookupIn(BaseModel):
         return value
 
 
-class PersonOut(BaseModel):
+class RegisterPersonOut(BaseModel):
+    """A person as the register has them (the cases API has its own PersonOut)."""
+
     nik: str
     no_kk: str
     name: str
@@ -76,11 +92,11 @@ class LookupOut(BaseModel):
     period: str | None
     data_as_of: str
     snapshot_id: int | None
-    person: PersonOut | None
-    household: list[PersonOut]
+    person: RegisterPersonOut | None
+    household: list[RegisterPersonOut]
 
 
-_PERSON_FIELDS = [name for name in PersonOut.model_fields if name != "programmes"]
+_PERSON_FIELDS = [name for name in RegisterPersonOut.model_fields if name != "programmes"]
 
 
 def _person(person: Person) -> dict:
@@ -156,7 +172,7 @@ _OPENAPI = {
 @router.post(
     "/lookup",
     auth=None,
-    response=LookupOut,
+    response=responses(LookupOut, 401, 403, 404, *BODY),
     summary="Cari NIK atau No KK di register",
     openapi_extra=_OPENAPI,
 )

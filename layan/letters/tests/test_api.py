@@ -58,6 +58,37 @@ def test_verify_without_a_file_is_422(client, db):
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "file"
 
 
+# Bodies Django cannot split into parts: no boundary, an empty one, one with a
+# character a boundary may not hold, one that is not ASCII.
+BROKEN_MULTIPART = [
+    "multipart/form-data",
+    "multipart/form-data; boundary=",
+    "multipart/form-data; boundary=\x7f",
+    "multipart/form-data; boundary=b\xe9",
+]
+
+
+@pytest.mark.parametrize("content_type", BROKEN_MULTIPART)
+def test_verify_with_a_broken_multipart_body_is_400(client, db, content_type):
+    body = b'--b\r\nContent-Disposition: form-data; name="file"; filename="s.pdf"\r\n\r\n%PDF'
+    response = client.generic("POST", VERIFY, body, content_type=content_type)
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "Isi multipart tidak dapat dibaca; periksa boundary pada Content-Type.",
+        "errors": [],
+    }
+
+
+def test_verify_with_more_files_than_allowed_is_400(client, db, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 1
+    files = [SimpleUploadedFile(f"{n}.pdf", b"%PDF", "application/pdf") for n in "ab"]
+    response = client.post(VERIFY, {"file": files})
+    assert response.status_code == 400
+    assert response.json()["detail"] == "Permintaan tidak sah; terlalu banyak isian atau berkas."
+
+
 def test_a_revoked_letter_verifies_as_revoked(client, signed):
     letter, _, user = signed
     response = client.post(

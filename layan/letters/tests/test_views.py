@@ -55,6 +55,18 @@ def test_upload_on_the_public_page(client, signed):
     assert none.status_code == 422 and "Pilih berkas PDF" in none.content.decode()
 
 
+@pytest.mark.parametrize("page", ["home", "letter"])
+def test_a_broken_multipart_upload_on_the_page_is_400(client, request, page):
+    # No boundary: Django cannot read the form; the page says so in Indonesian, no 500.
+    if page == "letter":
+        letter = request.getfixturevalue("signed")[0]
+        url = reverse("letter-verify", args=[letter.verify_code])
+    else:
+        url = reverse("letter-verify-home")
+    response = client.generic("POST", url, b"--b\r\n", content_type="multipart/form-data")
+    assert response.status_code == 400 and "Permintaan tidak sah" in response.content.decode()
+
+
 def test_a_revoked_letter_says_so_publicly(client, signed):
     letter, _, user = signed
     client.force_login(user)

@@ -2,6 +2,7 @@
 
 import csv
 import json
+import re
 
 import pytest
 from django.db import connection
@@ -372,3 +373,12 @@ def test_the_answer_is_exactly_the_documented_schema(client, officer, snapshot, 
     assert body["additionalProperties"] is False
     assert operation["security"] == [{"ApiBearer": []}]
     assert "ApiBearer" in schema["components"]["securitySchemes"]
+
+
+def test_the_document_gives_the_shape_of_a_nik_and_a_no_kk(client, db):
+    operation = client.get("/api/v1/openapi.json").json()["paths"][URL]["post"]
+    body = operation["requestBody"]["content"]["application/json"]["schema"]
+    for field in ("nik", "no_kk"):
+        shape = re.compile(body["properties"][field]["pattern"])
+        assert shape.match(HEAD) and shape.match(f" {HEAD} ") and shape.match("")
+        assert not shape.match(HEAD[:-1]) and not shape.match(f"{HEAD}0")
