@@ -12,7 +12,6 @@ from django.contrib.auth import authenticate
 from django.core.exceptions import (
     PermissionDenied,
     RequestDataTooBig,
-    SuspiciousOperation,
     TooManyFieldsSent,
     TooManyFilesSent,
 )
@@ -152,13 +151,19 @@ def on_multipart_error(request: HttpRequest, exc: MultiPartParserError) -> HttpR
     )
 
 
-def on_too_many_parts(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+def _too_many_parts(request: HttpRequest) -> HttpResponse:
     # Over DATA_UPLOAD_MAX_NUMBER_FIELDS or _FILES; Django's pages answer these with 400 too.
     return error_response(request, 400, "Permintaan tidak sah; terlalu banyak isian atau berkas.")
 
 
-api.add_exception_handler(TooManyFieldsSent, on_too_many_parts)
-api.add_exception_handler(TooManyFilesSent, on_too_many_parts)
+@api.exception_handler(TooManyFieldsSent)
+def on_too_many_fields(request: HttpRequest, exc: TooManyFieldsSent) -> HttpResponse:
+    return _too_many_parts(request)
+
+
+@api.exception_handler(TooManyFilesSent)
+def on_too_many_files(request: HttpRequest, exc: TooManyFilesSent) -> HttpResponse:
+    return _too_many_parts(request)
 
 
 @api.exception_handler(RequestDataTooBig)

@@ -7,7 +7,7 @@ Staff see only the cases of offices they work at (another office's case is a
 from datetime import date, datetime
 from typing import Any
 
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import File, Form, Query, Router, Schema, Status
@@ -34,10 +34,14 @@ from layan.cases.services import (
 from layan.cases.steps import kind_of
 from layan.cases.tracking import Tracking, case_tracking
 from layan.catalogue.schema import ServiceDoc, Step
+from layan.core.api_schema import BODY, responses
 from layan.core.http import ApiRequest
 from layan.offices.selectors import office_for_staff
 
 router = Router()
+
+# What an attachment can be (judged from its content by services.sniff_content_type).
+ATTACHMENT_TYPES = ("application/pdf", "image/jpeg", "image/png")
 
 MAX_LIMIT = 100
 
@@ -462,7 +466,7 @@ def _attachment_out(attachment: Attachment, labels: dict[str, str]) -> Attachmen
 
 @router.post(
     "/cases",
-    response={201: CaseOut},
+    response=responses(CaseOut, 401, 403, 404, *BODY, status=201),
     summary="Daftarkan permohonan",
 )
 def case_new(request: ApiRequest, payload: CaseIn):
@@ -480,7 +484,7 @@ def case_new(request: ApiRequest, payload: CaseIn):
     return Status(201, _case_out(case, request.auth))
 
 
-@router.get("/cases", response=CaseListOut, summary="Daftar permohonan")
+@router.get("/cases", response=responses(CaseListOut, 401, 404, 422), summary="Daftar permohonan")
 def case_list(request: ApiRequest, filters: Query[CaseFilter]):
     """The caller's offices' cases, filtered; open ones first, most urgent first."""
     now = timezone.now()
@@ -489,13 +493,19 @@ def case_list(request: ApiRequest, filters: Query[CaseFilter]):
     return CaseListOut(count=cases.count(), items=[_row_out(c, now) for c in page])
 
 
-@router.get("/cases/{case_id}", response=CaseOut, summary="Baca permohonan")
+@router.get(
+    "/cases/{case_id}", response=responses(CaseOut, 401, 404, 422), summary="Baca permohonan"
+)
 def case_read(request: ApiRequest, case_id: int):
     """One case of the caller's offices, with the outcomes the caller may choose now."""
     return _case_out(case_for_staff(request.auth, case_id), request.auth)
 
 
-@router.post("/cases/{case_id}/act", response=CaseOut, summary="Kerjakan langkah permohonan")
+@router.post(
+    "/cases/{case_id}/act",
+    response=responses(CaseOut, 401, 403, 404, 409, *BODY),
+    summary="Kerjakan langkah permohonan",
+)
 def case_step_act(request: ApiRequest, case_id: int, payload: ActIn):
     """Do the current step: 409 if it is not current any more, 403 without the step's role."""
     case_for_staff(request.auth, case_id)  # another office's case: 404, not 403
@@ -510,7 +520,11 @@ def case_step_act(request: ApiRequest, case_id: int, payload: ActIn):
     return _case_out(case_for_staff(request.auth, case_id), request.auth)
 
 
-@router.post("/cases/{case_id}/pause", response=CaseOut, summary="Jeda permohonan")
+@router.post(
+    "/cases/{case_id}/pause",
+    response=responses(CaseOut, 401, 403, 404, 409, *BODY),
+    summary="Jeda permohonan",
+)
 def case_step_pause(request: ApiRequest, case_id: int, payload: PauseIn):
     """Stop the clock while the case waits; 409 if it is not running."""
     case_for_staff(request.auth, case_id)
@@ -518,7 +532,11 @@ def case_step_pause(request: ApiRequest, case_id: int, payload: PauseIn):
     return _case_out(case_for_staff(request.auth, case_id), request.auth)
 
 
-@router.post("/cases/{case_id}/resume", response=CaseOut, summary="Lanjutkan permohonan")
+@router.post(
+    "/cases/{case_id}/resume",
+    response=responses(CaseOut, 401, 403, 404, 409, 422),
+    summary="Lanjutkan permohonan",
+)
 def case_step_resume(request: ApiRequest, case_id: int):
     """Restart the clock; the deadlines move by the working time the pause took."""
     case_for_staff(request.auth, case_id)
@@ -526,13 +544,19 @@ def case_step_resume(request: ApiRequest, case_id: int):
     return _case_out(case_for_staff(request.auth, case_id), request.auth)
 
 
-@router.get("/track/{code}", auth=None, response=TrackOut, summary="Lacak permohonan")
-def case_track(request: ApiRequest, code: str):
+@router.get(
+    "/track/{code}", auth=None, response=responses(TrackOut, 404), summary="Lacak permohonan"
+)
+def case_track(request: HttpRequest, code: str):
     """Public tracking by code: progress and dates only, nothing about the person."""
     return _track_out(case_tracking(code))
 
 
-@router.get("/cases/{case_id}/attachments", response=list[AttachmentOut], summary="Daftar lampiran")
+@router.get(
+    "/cases/{case_id}/attachments",
+    response=responses(list[AttachmentOut], 401, 404, 422),
+    summary="Daftar lampiran",
+)
 def case_attachments(request: ApiRequest, case_id: int):
     """The scans kept for a case, oldest first."""
     case = case_for_staff(request.auth, case_id)
@@ -543,7 +567,7 @@ def case_attachments(request: ApiRequest, case_id: int):
 
 @router.post(
     "/cases/{case_id}/attachments",
-    response={201: AttachmentOut},
+    response=responses(AttachmentOut, 401, 403, 404, 409, *BODY, status=201),
     summary="Lampirkan berkas",
 )
 def case_attachment_new(
@@ -557,7 +581,12 @@ def case_attachment_new(
     return Status(201, _attachment_out(item, attachment_choices(case_doc(case))))
 
 
-@router.get("/cases/{case_id}/attachments/{attachment_id}", summary="Unduh lampiran")
+@router.get(
+    "/cases/{case_id}/attachments/{attachment_id}",
+    response=responses(None, 401, 404, 422),
+    summary="Unduh lampiran",
+    openapi_extra={"responses": {200: {"content": {t: {} for t in ATTACHMENT_TYPES}}}},
+)
 def case_attachment_file(request: ApiRequest, case_id: int, attachment_id: int):
     """The scan itself, to the case office's staff only."""
     case = case_for_staff(request.auth, case_id)

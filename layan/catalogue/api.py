@@ -14,6 +14,7 @@ from layan.catalogue.graph import step_outcomes, step_target
 from layan.catalogue.kinds import kind_of
 from layan.catalogue.schema import ServiceDoc, Step
 from layan.catalogue.selectors import services_published, version_doc
+from layan.core.api_schema import responses
 from layan.offices.selectors import office_get_public, offices_public
 
 # Public like the service standards pages: no token needed.
@@ -114,14 +115,16 @@ def _service_out(doc: ServiceDoc, version: int) -> ServiceOut:
     )
 
 
-@router.get("/offices", response=list[OfficeOut], summary="Daftar kantor")
+@router.get("/offices", response=responses(list[OfficeOut]), summary="Daftar kantor")
 def offices(request: HttpRequest):
     """Every office, by name."""
     return offices_public()
 
 
 @router.get(
-    "/offices/{office}/services", response=list[ServiceOut], summary="Layanan sebuah kantor"
+    "/offices/{office}/services",
+    response=responses(list[ServiceOut], 404),
+    summary="Layanan sebuah kantor",
 )
 def office_services(request: HttpRequest, office: str):
     """The office's published services with their current SOP: actors, steps, outcomes."""
