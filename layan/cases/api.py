@@ -7,8 +7,7 @@ Staff see only the cases of offices they work at (another office's case is a
 from datetime import date, datetime
 from typing import Any
 
-from django.http import FileResponse, Http404, HttpRequest
-from django.shortcuts import get_object_or_404
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -17,7 +16,7 @@ from pydantic_core import PydanticCustomError
 
 from layan.cases import sla
 from layan.cases.models import Attachment, Case, CaseState, Referral, StepRecord
-from layan.cases.selectors import case_for_staff, cases_listed
+from layan.cases.selectors import attachment_response, case_for_staff, cases_listed
 from layan.cases.services import (
     Applicant,
     Subject,
@@ -589,12 +588,4 @@ def case_attachment_new(
 )
 def case_attachment_file(request: ApiRequest, case_id: int, attachment_id: int):
     """The scan itself, to the case office's staff only."""
-    case = case_for_staff(request.auth, case_id)
-    item = get_object_or_404(case.attachments, pk=attachment_id)
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("Berkas lampiran tidak ada.") from exc
-    response = FileResponse(handle, content_type=item.content_type, filename=item.original_name)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment_response(case_for_staff(request.auth, case_id), attachment_id)

@@ -3,7 +3,8 @@
 from datetime import datetime
 
 from django.db.models import F, Q, QuerySet
-from django.http import Http404
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
 
 from layan.cases.models import OPEN_STATES, Case, CaseState, Referral
 from layan.offices.models import Office
@@ -21,6 +22,18 @@ def case_for_staff(user, case_id: int) -> Case:
     if case is None:
         raise Http404("Permohonan tidak ditemukan.")
     return case
+
+
+def attachment_response(case: Case, attachment_id: int) -> FileResponse:
+    """One scan of a case as a download that no cache keeps, or 404 (page and API alike)."""
+    item = get_object_or_404(case.attachments, pk=attachment_id)
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("Berkas lampiran tidak ada.") from exc
+    response = FileResponse(handle, content_type=item.content_type, filename=item.original_name)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def queue(*, office: Office, roles: set[str] | None = None) -> QuerySet[Case]:

@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -34,7 +34,7 @@ from layan.cases.presenting import (
     outcome_label,
     step_label,
 )
-from layan.cases.selectors import case_for_staff, queue, referrals_fulfilled
+from layan.cases.selectors import attachment_response, case_for_staff, queue, referrals_fulfilled
 from layan.cases.services import (
     CaseConflict,
     CaseError,
@@ -452,14 +452,7 @@ def attachment_upload(request: StaffRequest, office: str, pk: int) -> HttpRespon
 def attachment_file(request: StaffRequest, office: str, pk: int, attachment: int) -> FileResponse:
     """A scan, to this office's staff only: attachments have no public media URL."""
     _office, case = _case_of(request, office, pk)
-    item = get_object_or_404(case.attachments, pk=attachment)
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("Berkas lampiran tidak ada.") from exc
-    response = FileResponse(handle, content_type=item.content_type, filename=item.original_name)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment_response(case, attachment)
 
 
 # ---- Printed pages -------------------------------------------------------------------
