@@ -11,9 +11,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from layan.cases.models import Case, StepRecord
+from layan.cases.models import Case
 from layan.cases.presenting import nik_masked
-from layan.catalogue.schema import LetterTemplate, ServiceDoc, StepKind
+from layan.cases.steps import kind_of
+from layan.cases.steps.registry_check import last_check_evidence
+from layan.catalogue.schema import LetterTemplate, ServiceDoc
 from layan.letters.pdf import Letterhead, LetterLayout, SignatureBlock
 from layan.offices.models import Membership, Office, Role
 from layan.registry.models import Source, period_label
@@ -29,13 +31,7 @@ def verify_url(code: str) -> str:
 
 def registry_evidence(case: Case) -> dict:
     """The data of the case's last register check (found, source, period), or {}."""
-    record = (
-        StepRecord.objects.filter(case=case, kind=StepKind.REGISTRY_CHECK.value)
-        .order_by("-seq")
-        .only("data")
-        .first()
-    )
-    return record.data if record else {}
+    return last_check_evidence(case)
 
 
 def case_values(
@@ -204,7 +200,7 @@ def paraf_labels(doc: ServiceDoc) -> dict[str, str]:
 
 
 def is_paraf_step(step) -> bool:
-    return step.kind == StepKind.APPROVE or (step.kind == StepKind.DRAFT_LETTER and step.paraf)
+    return kind_of(step.kind).adds_paraf(step)
 
 
 def _logo(office: Office) -> bytes | None:

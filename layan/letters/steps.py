@@ -66,6 +66,9 @@ class DraftLetter(Kind):
             return [("letter", f"templat surat '{step.letter}' tidak ada di daftar letters")]
         return []
 
+    def adds_paraf(self, step: Step) -> bool:
+        return step.paraf
+
     def input_fields(self, doc: ServiceDoc, step: Step) -> dict[str, Any]:
         # The drafter initials at once where the SOP says so (Banyuasin's supervisor).
         return _password("paraf") if step.paraf else {}
@@ -132,6 +135,9 @@ class Approve(_Decision):
     kind = StepKind.APPROVE
     label = "Paraf"
     what = "paraf"
+
+    def adds_paraf(self, step: Step) -> bool:
+        return True
 
     def agree(self, act: Act) -> tuple[Letter, list]:
         return services.letter_paraf(case=act.case, doc=act.doc, step=act.step, user=act.user,

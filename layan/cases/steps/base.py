@@ -167,6 +167,10 @@ class Kind:
     def needs_reason(self, outcome: str) -> bool:
         return outcome in self.reason_outcomes
 
+    def adds_paraf(self, step: Step) -> bool:
+        """Whether doing the step initials the case's document (a paraf box on the letter)."""
+        return False
+
     def buttons(self, step: Step) -> list[Button]:
         """One button per outcome to choose; one unnamed button when there is no choice."""
         outcomes = self.choosable(step)

@@ -63,7 +63,17 @@ class RegistryCheck(Kind):
         return {r.key: RequirementState(status, present) for r in doc.requirements if r.registry}
 
 
+def _last_check(case: Case) -> StepRecord | None:
+    return case.records.filter(kind=StepKind.REGISTRY_CHECK).order_by("-seq").first()
+
+
+def last_check_evidence(case: Case) -> dict[str, Any]:
+    """What the case's latest register check found (found, source, period…), or {}."""
+    record = _last_check(case)
+    return record.data if record else {}
+
+
 def last_check_summary(case: Case) -> str:
     """The register's answer of the case's latest check ('' if none): a referral's reason."""
-    record = case.records.filter(kind=StepKind.REGISTRY_CHECK).order_by("-seq").first()
+    record = _last_check(case)
     return RegistryCheck().summary(version_doc(case.version), record) if record else ""
