@@ -71,6 +71,7 @@ def converter_build(
     filled, area_valid, in_region = rules.REQUIRED.check, rules.AREA.check, rules.REGION.check
     sex_of, flag_of = rules.SEX.cells(layout), rules.FLAGS.cells(layout)
     birth_of, desil_of = rules.BIRTH_DATE.cells(layout), rules.DESIL.cells(layout)
+    invalid = INVALID  # read on every row: a closure's cell costs less than a global
 
     flag_indexes = [i for i, _ in flag_at]
     # The raw flag cells of a row in one C call (one index gives the bare cell).
@@ -84,7 +85,8 @@ def converter_build(
     # (same No KK, same village), and a file writes few distinct sex and desil
     # cells; each is checked once, then looked up (rules.Cells).
     kk_ok = ""
-    area_seen: str | None = None  # a village code already checked
+    area_seen: str | None = None  # the last row's village code
+    areas_ok: set[str] = set()  # the area codes that passed (a file has a few thousand)
     sex_known: dict[str, str] = {}  # sex cell + the NIK's day-tens digit -> "L"/"P"
 
     def convert(line: int, values: list[str]) -> tuple | str | RowRejection:
@@ -104,14 +106,14 @@ def converter_build(
         sex = sex_known.get(raw_sex + nik[6])
         if sex is None:
             sex = sex_of[raw_sex]
-            if sex is INVALID:
+            if sex is invalid:
                 return reject(rules.SEX, line, "sex", raw_sex)
             if problem := sex_problem(nik, sex):
                 return reject(rules.SEX_OF_NIK, line, "sex", raw_sex, problem)
             sex_known[raw_sex + nik[6]] = sex
         raw_birth = values[i_birth]
         birth = birth_of[raw_birth]
-        if birth is INVALID:
+        if birth is invalid:
             rule = rules.BIRTH_DATE if filled(raw_birth) else rules.REQUIRED
             return reject(rule, line, "birth_date", raw_birth)
         # A village code of digits is the usual case, read without the call.
@@ -119,17 +121,19 @@ def converter_build(
         if area != area_seen:
             if not area.isdigit():
                 area = area_code(values, i_province, i_regency, i_district, i_village)
-            if not area_valid(area):
-                return reject(rules.AREA, line, "regency_code", values[i_regency])
-            if not in_region(area, region):
-                return reject(rules.REGION, line, "regency_code", area[:4], region=region)
+            if area not in areas_ok:
+                if not area_valid(area):
+                    return reject(rules.AREA, line, "regency_code", values[i_regency])
+                if not in_region(area, region):
+                    return reject(rules.REGION, line, "regency_code", area[:4], region=region)
+                areas_ok.add(area)
             if i_village is not None and area == values[i_village]:
                 area_seen = area
         desil = None
         if i_desil is not None:
             raw_desil = values[i_desil]
             desil = desil_of[raw_desil]
-            if desil is INVALID:
+            if desil is invalid:
                 return reject(rules.DESIL, line, "desil", raw_desil.strip())
         # A file spells its programme flags in a handful of combinations: each one's
         # bits are worked out once.
@@ -139,7 +143,7 @@ def converter_build(
             flags = 0
             for i, bit in flag_at:
                 value = flag_of[values[i]]
-                if value is INVALID:
+                if value is invalid:
                     return rules.FLAGS.rejection(line, headers[i], values[i])
                 if value:
                     flags |= bit
