@@ -8,7 +8,8 @@ rule of few distinct cells (`reader`) is a function of one cell, which both
 roads call once per distinct cell; the other rules are checks of a row's
 values, which the columnar road runs as Arrow kernels (columnar._BY_COLUMNS)
 and hands every row it is not sure of to the row road. RULES is in the order
-the checks run: a row is rejected for the first rule it breaks.
+the checks run: a row is rejected for the first rule it breaks (REQUIRED is
+checked on each of its fields just before that field's own rules).
 
 Imported by the import's validator children, which run without Django's app
 registry: nothing here touches a model.
