@@ -13,7 +13,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from layan.cases import sla
@@ -371,21 +370,17 @@ def referrals_reconcile(*, snapshot: Snapshot) -> list[Referral]:
     not written to the lookup log. Only people inside the referring office's
     region count, as for any lookup of that office.
     """
-    region = snapshot.region_code
+    from layan.registry.scope import in_region, regions_within_q
+
     waiting = Referral.objects.filter(fulfilled_at__isnull=True).select_related("office")
-    if region:
-        waiting = waiting.filter(
-            Q(office__region_code=region) | Q(office__region_code__startswith=f"{region}.")
-        )
+    waiting = waiting.filter(regions_within_q("office__region_code", snapshot.region_code))
     fulfilled = []
     now = timezone.now()
     for referral in waiting:
         row = storage.person_by_nik(snapshot.table_name, int(referral.nik))
         if row is None:
             continue
-        if not person_from_row(row).area_code.startswith(
-            referral.office.region_code.replace(".", "")
-        ):
+        if not in_region(person_from_row(row).area_code, referral.office.region_code):
             continue
         referral.fulfilled_at = now
         referral.fulfilled_snapshot = snapshot

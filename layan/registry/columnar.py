@@ -6,8 +6,9 @@ check runs over a whole column; a row that passes every check goes into the
 COPY text without a Python step. A row that any check does not pass, or is
 not sure of, goes through the row converter, which gives its stored row or
 its exact rejection: both roads store and reject the same rows, with the same
-reasons. Columns of few distinct values (sex, birth date, village, desil,
-flags) are worked out once per distinct value, by the row converter's rules.
+reasons. Both read their rules from rules.RULES: a rule of few distinct cells
+(sex, birth date, desil, flags) is its reader, run once per distinct cell; the
+others are checked here by Arrow kernels (_BY_COLUMNS).
 
 Used for PostgreSQL (COPY text) and for parts whose every row is one line,
 so that a row's line number is its position in the part. Anything else
@@ -23,14 +24,10 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from layan.core.nik import _FEB_29, _KK_DDMM, _LEAP_YY, _NIK_DDMM, PROVINCE_CODES
-from layan.registry.converting import (
-    EARLIEST_BIRTH,
-    BirthDates,
-    Converter,
-    Rejected,
-    field_positions,
-)
+from layan.registry import rules
+from layan.registry.converting import Converter, field_positions
 from layan.registry.layouts import Layout
+from layan.registry.rules import EARLIEST_BIRTH, INVALID, RowRejection
 from layan.registry.storage import COPY_NULL, FLAG_BITS
 from layan.registry.tables import lf_lines
 
@@ -58,6 +55,12 @@ PYTHON_SPACES = (
 )
 # What COPY's text format must escape (storage.copy_escape).
 _COPY_SPECIAL = r"[\\\t\n\r]"
+# The rules _convert checks with Arrow kernels; the others are cell rules (their
+# reader) or the database's. Were a rule in none of these, every part would go
+# to the row converter (`usable`).
+_BY_COLUMNS = frozenset(
+    {rules.NIK, rules.NO_KK, rules.REQUIRED, rules.SEX_OF_NIK, rules.AREA, rules.REGION}
+)
 
 
 class ColumnarConverter:
@@ -73,50 +76,33 @@ class ColumnarConverter:
         index, detail_at = field_positions(layout, headers)
         self.index, self.detail_at = index, detail_at
         # Whether this file can be read by columns: a row's area is its village code.
-        self.usable = "village_code" in index
-        region_prefix = region.replace(".", "")
-        sex_words, flag_words = layout.sex, layout.flags
-        sex_exact = {**{k.title(): v for k, v in sex_words.items()}, **sex_words}
-        flag_exact = {**{k.title(): v for k, v in flag_words.items()}, **flag_words}
+        self.usable = "village_code" in index and all(
+            rule.reader or rule.by_database or rule in _BY_COLUMNS for rule in rules.RULES
+        )
+        area_valid, in_region = rules.AREA.check, rules.REGION.check
 
-        def sex_of(raw: str) -> str | None:
-            return sex_exact.get(raw) or sex_words.get(raw.strip().upper())
+        def village_of(raw: str) -> str:
+            # A village cell of digits is the row's area as it is (converting.area_code).
+            if raw.isdigit() and area_valid(raw) and in_region(raw, region):
+                return raw
+            return INVALID
 
-        def village_of(raw: str) -> str | None:
-            plain = raw.isascii() and raw.isdigit() and len(raw) >= 4
-            return raw if plain and raw.startswith(region_prefix) else None
-
-        def desil_of(raw: str) -> str | None:
-            text = raw.strip()
-            if not text:
-                return COPY_NULL
-            plain = text.isascii() and text.isdigit() and 1 <= int(text) <= 10
-            return str(int(text)) if plain else None
-
-        def flag_of(bit: int):
-            def bits(raw: str) -> str | None:
-                value = flag_exact.get(raw)
-                if value is None:
-                    value = flag_words.get(raw.strip().upper())
-                return None if value is None else str(bit if value else 0)
-
-            return bits
-
+        # Each cell rule's reader, and how what it reads is written in COPY text.
+        texts = {"desil": _desil_text, **{f: _flag_text(FLAG_BITS[f]) for f in rules.FLAGS.fields}}
+        self.values = {
+            field: _Distinct(rule.reader(layout), texts.get(field, str))
+            for rule in rules.RULES if rule.reader
+            for field in rule.fields if field in index
+        }  # fmt: skip
+        self.values["village_code"] = _Distinct(village_of, str)
         (date_format,) = layout.date_formats if len(layout.date_formats) == 1 else (None,)
         # A single format whose dates are read by position: checked by columns.
         self.iso_date = date_format if date_format in {"%Y-%m-%d", *_TO_ISO} else None
         self.birth_range = (EARLIEST_BIRTH.isoformat(), date.today().isoformat())
-        self.values = {
-            "sex": _Distinct(sex_of),
-            "birth_date": _Distinct(BirthDates(layout.date_formats).__getitem__),
-            "village_code": _Distinct(village_of),
-            "desil": _Distinct(desil_of),
-            **{f: _Distinct(flag_of(FLAG_BITS[f])) for f in ("pkh", "bpnt", "pbi") if f in index},
-        }
 
     def part(
         self, data: bytes, first_line: int, *, header: bool
-    ) -> tuple[bytes, int, list[Rejected]] | None:
+    ) -> tuple[bytes, int, list[RowRejection]] | None:
         """COPY text of the stored rows, their count, and the rejections; None: use rows.
 
         `first_line`: the line number of the part's first row (after the header
@@ -167,7 +153,7 @@ class ColumnarConverter:
 
     def _convert(
         self, table: pa.Table, first_line: int, *, escapes: bool
-    ) -> tuple[bytes, int, list[Rejected]]:
+    ) -> tuple[bytes, int, list[RowRejection]]:
         columns = [c.combine_chunks() for c in table.columns]
 
         def column(field: str) -> pa.Array:
@@ -177,7 +163,7 @@ class ColumnarConverter:
         sex = self.values["sex"].of(column("sex"))
         birth = self._births(column("birth_date"))
         area = self.values["village_code"].of(column("village_code"))
-        desil = self.values["desil"].of(column("desil")) if "desil" in self.index else None
+        desil = self.values["desil"].of(column("desil")) if "desil" in self.values else None
         flags = self._flags(column)
         blank = pa.repeat("", table.num_rows)
         details = pc.binary_join_element_wise(
@@ -219,7 +205,7 @@ class ColumnarConverter:
         self.regencies.update(regencies.to_pylist())
         copy, count, rejected = [_string_bytes(text)], len(text), []
         for result in self._by_rows(table, pc.invert(good), first_line):
-            if len(result) == 4:
+            if isinstance(result, RowRejection):
                 rejected.append(result)
             else:
                 copy.append(result.encode())
@@ -258,7 +244,7 @@ class ColumnarConverter:
 
     def _flags(self, column) -> pa.Array | None:
         total = None
-        for field in ("pkh", "bpnt", "pbi"):
+        for field in rules.FLAGS.fields:
             if field not in self.values:
                 continue
             bits = pc.cast(self.values[field].of(column(field)), pa.int8())
@@ -276,16 +262,24 @@ class ColumnarConverter:
             yield self.convert(first_line + offset, list(values))
 
 
-class _Distinct(dict):
-    """Raw cell -> stored text, or None when unsure; `rule` decides each distinct cell once."""
+def _desil_text(desil: int | None) -> str:
+    return COPY_NULL if desil is None else str(desil)
 
-    def __init__(self, rule):
-        super().__init__()
-        self.rule = rule
 
-    def __missing__(self, raw: str) -> str | None:
-        value = self[raw] = self.rule(raw)
-        return value
+def _flag_text(bit: int):
+    """A flag as the bit it adds to the row's flags (_flags sums them)."""
+
+    def text(on: bool) -> str:
+        return str(bit if on else 0)
+
+    return text
+
+
+class _Distinct(rules.Cells):
+    """Raw cell -> its COPY text, or None where the rule refuses it (the row road says why)."""
+
+    def __init__(self, read, text):
+        super().__init__(lambda raw: None if (value := read(raw)) is INVALID else text(value))
 
     def of(self, column: pa.Array) -> pa.Array:
         """The column mapped cell by cell (a lookup per distinct cell of the column)."""

@@ -1,76 +1,21 @@
-"""One export row -> one stored row, or the reason it is rejected.
+"""One export row -> one stored row, or the rule it breaks (rules.py).
 
 This is the hot loop of an import (a million rows a file), so the converter
 is built once per file with its column positions resolved, and each check is
-a set lookup or a cached parse.
+a set lookup or a cached parse. The checks are the rules of rules.RULES, in
+their order, written out inline with per-file memos rather than looped over as
+objects, which would add calls to every row (docs/design/registry.md).
 """
 
 from collections.abc import Callable
-from datetime import date, datetime
 from operator import itemgetter
 
-from layan.core.nik import kk_problem, nik_problem, nik_sex
+from layan.registry import rules
 from layan.registry.layouts import Layout
+from layan.registry.rules import INVALID, RowRejection
 from layan.registry.storage import COPY_NULL, DETAIL_FIELDS, DETAIL_SEP, FLAG_BITS, copy_escape
 
-# A rejection: (line, column header, value, reason in Bahasa Indonesia).
-Rejected = tuple[int, str, str, str]
-Converter = Callable[[int, list[str]], tuple | str | Rejected]
-
-EARLIEST_BIRTH = date(1900, 1, 1)
-
-
-# Where the year, month and day sit in a zero-padded date of each common format:
-# such text is read by slicing, which gives what strptime gives at a tenth of its
-# cost (a register holds tens of thousands of distinct birth dates).
-_FIXED_FORMATS = {
-    "%Y-%m-%d": ("-", 4, 7, slice(0, 4), slice(5, 7), slice(8, 10)),
-    "%d/%m/%Y": ("/", 2, 5, slice(6, 10), slice(3, 5), slice(0, 2)),
-    "%d-%m-%Y": ("-", 2, 5, slice(6, 10), slice(3, 5), slice(0, 2)),
-}
-
-
-def _date_read(text: str, fmt: str) -> date | None:
-    """The date `text` holds in format `fmt`, or None when strptime would refuse it."""
-    fixed = _FIXED_FORMATS.get(fmt)
-    if fixed and len(text) == 10 and text.isascii():
-        sep, first, second, year, month, day = fixed
-        digits = text[year] + text[month] + text[day]
-        if text[first] == sep and text[second] == sep and digits.isdigit():
-            try:
-                return date(int(text[year]), int(text[month]), int(text[day]))
-            except ValueError:
-                return None
-    try:
-        return datetime.strptime(text, fmt).date()
-    except ValueError:
-        return None
-
-
-class BirthDates(dict):
-    """Raw birth-date cell -> ISO text, or None when it is not a real, past date.
-
-    A dict that works out a cell the first time it is asked for it: a file holds
-    tens of thousands of distinct dates, so most rows are one lookup in C.
-    """
-
-    def __init__(self, formats: tuple[str, ...]):
-        super().__init__()
-        self.formats = formats
-        self.today = date.today()
-
-    def __missing__(self, raw: str) -> str | None:
-        value = None
-        text = raw.strip()
-        for fmt in self.formats:
-            parsed = _date_read(text, fmt)
-            if parsed is None:
-                continue
-            if EARLIEST_BIRTH <= parsed <= self.today:
-                value = parsed.isoformat()
-            break
-        self[raw] = value
-        return value
+Converter = Callable[[int, list[str]], tuple | str | RowRejection]
 
 
 def _digits(raw: str) -> str:
@@ -118,83 +63,78 @@ def converter_build(
     i_regency, i_province = index["regency_code"], get("province_code")
     i_district, i_village = get("district_code"), get("village_code")
     i_desil = get("desil")
-    flag_at = [(get(f), FLAG_BITS[f]) for f in ("pkh", "bpnt", "pbi") if get(f) is not None]
+    flag_at = [(get(f), FLAG_BITS[f]) for f in rules.FLAGS.fields if get(f) is not None]
     details_of = itemgetter(*detail_at)
     join = DETAIL_SEP.join
-    sex_words, flag_words = layout.sex, layout.flags
-    birth_dates = BirthDates(layout.date_formats)
-    region_prefix = region.replace(".", "")
-
-    # Exports write the same few words for sex and flags; looking the raw cell up
-    # first saves normalising it on every row.
-    sex_exact = {**{k.title(): v for k, v in sex_words.items()}, **sex_words}
-    flag_exact = {**{k.title(): v for k, v in flag_words.items()}, **flag_words}
+    nik_problem, kk_problem = rules.NIK.check, rules.NO_KK.check
+    sex_problem = rules.SEX_OF_NIK.check
+    filled, area_valid, in_region = rules.REQUIRED.check, rules.AREA.check, rules.REGION.check
+    sex_of, flag_of = rules.SEX.cells(layout), rules.FLAGS.cells(layout)
+    birth_of, desil_of = rules.BIRTH_DATE.cells(layout), rules.DESIL.cells(layout)
+    invalid = INVALID  # read on every row: a closure's cell costs less than a global
 
     flag_indexes = [i for i, _ in flag_at]
     # The raw flag cells of a row in one C call (one index gives the bare cell).
     flags_of = itemgetter(*flag_indexes) if flag_indexes else lambda values: ()
     flags_known: dict[object, int] = {}
 
-    def reject(line: int, field: str, value: str, reason: str) -> Rejected:
-        return (line, header[field], value, reason)
+    def reject(rule: rules.RowRule, line: int, field: str, value: str, words=None, **facts):
+        return rule.rejection(line, header[field], value, words, **facts)
 
     # Per-file memos of the hot loop: the rows of one household follow each other
     # (same No KK, same village), and a file writes few distinct sex and desil
-    # cells; each is checked once, then looked up (birth dates: BirthDates).
+    # cells; each is checked once, then looked up (rules.Cells).
     kk_ok = ""
-    area_seen: str | None = None  # a village code already checked
+    area_seen: str | None = None  # the last row's village code
+    areas_ok: set[str] = set()  # the area codes that passed (a file has a few thousand)
     sex_known: dict[str, str] = {}  # sex cell + the NIK's day-tens digit -> "L"/"P"
-    desil_known: dict[str, int | None] = {"": None}
 
-    def convert(line: int, values: list[str]) -> tuple | str | Rejected:
+    def convert(line: int, values: list[str]) -> tuple | str | RowRejection:
         nonlocal kk_ok, area_seen
         nik = values[i_nik].strip()
         if problem := nik_problem(nik):
-            return reject(line, "nik", nik, problem)
+            return reject(rules.NIK, line, "nik", nik, problem)
         no_kk = values[i_kk].strip()
         if no_kk != kk_ok:
             if problem := kk_problem(no_kk):
-                return reject(line, "no_kk", no_kk, problem)
+                return reject(rules.NO_KK, line, "no_kk", no_kk, problem)
             kk_ok = no_kk
         name = values[i_name].strip()
         if not name:
-            return reject(line, "name", "", "kolom wajib kosong")
+            return reject(rules.REQUIRED, line, "name", "")
         raw_sex = values[i_sex]
         sex = sex_known.get(raw_sex + nik[6])
         if sex is None:
-            sex = sex_exact.get(raw_sex) or sex_words.get(raw_sex.strip().upper())
-            if sex is None:
-                return reject(line, "sex", raw_sex, "jenis kelamin tidak dikenal")
-            if sex != nik_sex(nik):
-                return reject(line, "sex", raw_sex, _sex_reason(sex))
+            sex = sex_of[raw_sex]
+            if sex is invalid:
+                return reject(rules.SEX, line, "sex", raw_sex)
+            if problem := sex_problem(nik, sex):
+                return reject(rules.SEX_OF_NIK, line, "sex", raw_sex, problem)
             sex_known[raw_sex + nik[6]] = sex
         raw_birth = values[i_birth]
-        birth = birth_dates[raw_birth]
-        if birth is None:
-            reason = "tanggal lahir tidak mungkin" if raw_birth.strip() else "kolom wajib kosong"
-            return reject(line, "birth_date", raw_birth, reason)
+        birth = birth_of[raw_birth]
+        if birth is invalid:
+            rule = rules.BIRTH_DATE if filled(raw_birth) else rules.REQUIRED
+            return reject(rule, line, "birth_date", raw_birth)
         # A village code of digits is the usual case, read without the call.
         area = values[i_village] if i_village is not None else ""
         if area != area_seen:
             if not area.isdigit():
-                area = _area_code(values, i_province, i_regency, i_district, i_village)
-            if len(area) < 4 or not area.isdigit():
-                return reject(line, "regency_code", values[i_regency], "kode wilayah tidak sah")
-            if region_prefix and not area.startswith(region_prefix):
-                return reject(line, "regency_code", area[:4], f"di luar wilayah {region}")
+                area = area_code(values, i_province, i_regency, i_district, i_village)
+            if area not in areas_ok:
+                if not area_valid(area):
+                    return reject(rules.AREA, line, "regency_code", values[i_regency])
+                if not in_region(area, region):
+                    return reject(rules.REGION, line, "regency_code", area[:4], region=region)
+                areas_ok.add(area)
             if i_village is not None and area == values[i_village]:
                 area_seen = area
         desil = None
         if i_desil is not None:
             raw_desil = values[i_desil]
-            try:
-                desil = desil_known[raw_desil]
-            except KeyError:
-                text = raw_desil.strip()
-                # isdecimal: the digits int() reads (isdigit also takes e.g. '²').
-                if text and (not text.isdecimal() or not 1 <= int(text) <= 10):
-                    return reject(line, "desil", text, "desil harus angka 1 sampai 10")
-                desil = desil_known[raw_desil] = int(text) if text else None
+            desil = desil_of[raw_desil]
+            if desil is invalid:
+                return reject(rules.DESIL, line, "desil", raw_desil.strip())
         # A file spells its programme flags in a handful of combinations: each one's
         # bits are worked out once.
         raw_flags = flags_of(values)
@@ -202,12 +142,9 @@ def converter_build(
         if flags is None:
             flags = 0
             for i, bit in flag_at:
-                raw = values[i]
-                value = flag_exact.get(raw)
-                if value is None:
-                    value = flag_words.get(raw.strip().upper())
-                    if value is None:
-                        return (line, headers[i], raw, "tanda program harus Ya/Tidak atau 1/0")
+                value = flag_of[values[i]]
+                if value is invalid:
+                    return rules.FLAGS.rejection(line, headers[i], values[i])
                 if value:
                     flags |= bit
             flags_known[raw_flags] = flags
@@ -232,12 +169,7 @@ def converter_build(
     return convert
 
 
-def _sex_reason(sex: str) -> str:
-    shown = "laki-laki" if sex == "P" else "perempuan"
-    return f"jenis kelamin {sex} tidak sesuai NIK (NIK menunjukkan {shown})"
-
-
-def _area_code(values, i_province, i_regency, i_district, i_village) -> str:
+def area_code(values, i_province, i_regency, i_district, i_village) -> str:
     """The most precise region code of a row: village, else district, else regency."""
     for i in (i_village, i_district):
         if i is not None:

@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from layan.offices.models import Office
 from layan.registry import storage
 from layan.registry.models import Snapshot, SnapshotState
+from layan.registry.scope import in_region, region_within
 from layan.registry.selectors import Person, person_from_row, snapshots_of_office
 
 KINDS = ("entered", "left", "changed")
@@ -136,19 +137,11 @@ def diff_check(old: Snapshot, new: Snapshot) -> None:
         )
 
 
-def _area_prefix(snapshot: Snapshot, area: str) -> str:
-    """The area code prefix rows must have; '' when the snapshot is no wider than the area."""
-    prefix = area.replace(".", "")
-    snapshot_prefix = snapshot.region_code.replace(".", "")
-    return "" if snapshot_prefix.startswith(prefix) else prefix
-
-
 def _raw_rows(old: Snapshot, new: Snapshot, kind: str, area: str) -> Iterator[tuple]:
-    prefix = _area_prefix(new, area)
     rows = storage.diff_rows(old.table_name, new.table_name, kind)
-    if not prefix:
+    if region_within(new.region_code, area):  # no row of the snapshot is outside the area
         return iter(rows)
-    return (row for row in rows if (row[_AREA] or "").startswith(prefix))
+    return (row for row in rows if in_region(row[_AREA] or "", area))
 
 
 def _diff_row(kind: str, row: tuple) -> DiffRow:

@@ -20,10 +20,12 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from layan.registry import pipeline, storage
+from layan.registry import pipeline, rules, storage
 from layan.registry.converting import extra_headers
 from layan.registry.layouts import Layout, LayoutError, layout_detect
 from layan.registry.models import Rejection, Snapshot, SnapshotState, Source, period_validator
+from layan.registry.rules import RowRejection
+from layan.registry.scope import region_prefix
 from layan.registry.selectors import active_cache_clear
 from layan.registry.signals import snapshot_activated
 from layan.registry.tables import PartMisaligned, file_fingerprint, table_open
@@ -103,7 +105,11 @@ def _rejection_limit() -> float:
     return float(getattr(settings, "REGISTRY_MAX_REJECTED", 0.05))
 
 
-def _check_source_period(source: str, period: str) -> None:
+def _check_arguments(source: str, period: str, region: str) -> None:
+    try:
+        region_prefix(region)
+    except ValueError as exc:
+        raise RegistryImportError(str(exc)) from None
     if source not in Source.values:
         raise RegistryImportError(f"Sumber '{source}' tidak dikenal; pilih dtks atau dtsen.")
     try:
@@ -154,7 +160,7 @@ def registry_import(
     parallel: bool | None = None,
 ) -> Snapshot:
     """Import one export file as a new snapshot and make it active when complete."""
-    _check_source_period(source, period)
+    _check_arguments(source, period, region)
     fingerprint = file_fingerprint(path)
     done = Snapshot.objects.filter(
         source=source,
@@ -252,11 +258,12 @@ def _chunk_write(snapshot, chunk: pipeline.Chunk) -> None:
         snapshot.save(update_fields=["rows_read", "rows_imported", "rows_rejected", "heartbeat_at"])
 
 
-def _rejections_add(snapshot, rejected) -> None:
+def _rejections_add(snapshot, rejected: list[RowRejection]) -> None:
     Rejection.objects.bulk_create(
-        Rejection(snapshot=snapshot, line=line, column=column, value=value[:200], reason=reason)
-        for line, column, value, reason in rejected
-    )
+        Rejection(snapshot=snapshot, line=r.line, column=r.column, value=r.value[:200],
+                  reason=r.reason)
+        for r in rejected
+    )  # fmt: skip
 
 
 def _judge_rejections(snapshot: Snapshot) -> None:
@@ -275,18 +282,10 @@ def _finish(snapshot: Snapshot, region: str, regencies: set[str]) -> None:
         raise RegistryImportError("Tidak ada baris yang dapat diimpor.")
     duplicates = storage.indexes_build(snapshot.table_name)
     if duplicates:
-        _rejections_add(
-            snapshot,
-            [
-                (
-                    d.line,
-                    "nik",
-                    str(d.nik),
-                    f"NIK ganda dalam berkas (sama dengan baris {d.first_line})",
-                )
-                for d in duplicates
-            ],
-        )
+        _rejections_add(snapshot, [
+            rules.DUPLICATE_NIK.rejection(d.line, "nik", str(d.nik), first_line=d.first_line)
+            for d in duplicates
+        ])  # fmt: skip
         snapshot.rows_imported -= len(duplicates)
         snapshot.rows_rejected += len(duplicates)
     _judge_rejections(snapshot)

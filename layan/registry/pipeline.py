@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from layan.registry.converting import Converter, converter_build
 from layan.registry.layouts import Layout
+from layan.registry.rules import RowRejection
 from layan.registry.tables import CsvTable, Part, PartMisaligned, Table, parts_ahead, table_open
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ COLUMNAR_MAX_BYTES = 4 * CHUNK_ROWS * ROW_BYTES
 @dataclass
 class Chunk:
     rows: list[tuple]
-    rejected: list[tuple]
+    rejected: list[RowRejection]
     bytes_read: int
     # For PostgreSQL: the rows already in COPY text format (then `rows` is empty).
     copy: bytes | None = None
@@ -147,11 +148,11 @@ def _part_chunks(
     """The chunks of one part (of the whole file when None); at least one, the last marked."""
     size = source.chunk_rows
     rows: list = []
-    rejected: list[tuple] = []
+    rejected: list[RowRejection] = []
     count = 0
     for line, values in table.rows(part):
         result = convert(line, values)
-        if len(result) == 4:
+        if isinstance(result, RowRejection):
             rejected.append(result)
         else:
             rows.append(result)
@@ -167,7 +168,9 @@ def _part_chunks(
     yield last
 
 
-def _chunk(source: Source, rows: list, rejected: list[tuple], position: int, regencies) -> Chunk:
+def _chunk(
+    source: Source, rows: list, rejected: list[RowRejection], position: int, regencies
+) -> Chunk:
     if source.as_copy:  # rows are COPY lines already
         return Chunk([], rejected, position, copy="".join(rows).encode(), count=len(rows),
                      regencies=set(regencies))  # fmt: skip

@@ -15,6 +15,7 @@ from layan.core.nik import kk_check, nik_check
 from layan.offices.models import Membership, Office
 from layan.registry import storage
 from layan.registry.models import LookupLog, Snapshot, Upload
+from layan.registry.scope import in_region, region_like
 from layan.registry.selectors import Person, person_from_row, snapshot_active_for
 from layan.registry.tasks import registry_upload_import
 
@@ -199,14 +200,14 @@ def _one_statement_sql(table: str, durable: bool, by: str) -> str:
     table = connection.ops.quote_name(table)
     columns = ", ".join(f"p.{column}" for column in storage.COLUMNS)
     log_columns = ", ".join(_LOG_COLUMNS)
-    in_region = "area_code LIKE %(area)s::text"  # anyone else is not ours to show
+    in_area = "area_code LIKE %(area)s::text"  # anyone else is not ours to show
     # Found: the NIK's own row, or any row of the No KK, within the office's region.
     # The household: every member of that No KK within the region.
     if by == "nik":
-        found = f"EXISTS (SELECT 1 FROM {table} WHERE nik = %(nik)s::bigint AND {in_region})"
+        found = f"EXISTS (SELECT 1 FROM {table} WHERE nik = %(nik)s::bigint AND {in_area})"
         household_kk = f"(SELECT no_kk FROM {table} WHERE nik = %(nik)s::bigint)"
     else:
-        found = f"EXISTS (SELECT 1 FROM {table} WHERE no_kk = %(no_kk)s::bigint AND {in_region})"
+        found = f"EXISTS (SELECT 1 FROM {table} WHERE no_kk = %(no_kk)s::bigint AND {in_area})"
         household_kk = "%(no_kk)s::bigint"
     # In the INSERT's condition, which is evaluated once whenever anything is written.
     commit_mode = "" if durable else " AND set_config('synchronous_commit', 'off', true) <> ''"
@@ -217,7 +218,7 @@ def _one_statement_sql(table: str, durable: bool, by: str) -> str:
         f"%(at)s::timestamptz WHERE {_staff_sql('postgresql')}{commit_mode} RETURNING found) "
         # Read only when the lookup found someone.
         f"SELECT logged.found, {columns} FROM logged LEFT JOIN {table} p ON logged.found "
-        f"AND p.no_kk = {household_kk} AND p.{in_region} ORDER BY p.line"
+        f"AND p.no_kk = {household_kk} AND p.{in_area} ORDER BY p.line"
     )
 
 
@@ -230,7 +231,7 @@ def _lookup_in_one_statement(
         "office": office.pk,
         "nik": int(result.nik) if result.nik else None,
         "no_kk": int(result.no_kk) if result.no_kk else None,
-        "area": office.region_code.replace(".", "") + "%",
+        "area": region_like(office.region_code),
         "nik_text": result.nik,
         "kk_text": result.no_kk,
         "snapshot": result.snapshot.pk,
@@ -258,9 +259,9 @@ def _fill(result: LookupResult, db) -> None:
         rows = storage.household_of_nik(table, int(result.nik), db)
     else:
         rows = storage.household(table, int(result.no_kk), db)
-    region = result.office.region_code.replace(".", "")
+    region = result.office.region_code
     members = [person_from_row(row) for row in rows]
-    result.household = [p for p in members if p.area_code.startswith(region)]
+    result.household = [p for p in members if in_region(p.area_code, region)]
     if result.nik:
         result.person = next((p for p in result.household if p.nik == result.nik), None)
         if result.person is None:

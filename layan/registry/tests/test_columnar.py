@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from layan.registry import columnar, pipeline
 from layan.registry.layouts import DTKS, DTSEN, layout_from_mapping
+from layan.registry.rules import RowRejection
 from layan.registry.storage import DETAIL_FIELDS
 from layan.registry.tables import table_open
 from layan.registry.tests.factories import DTKS_HEADER, people, person, write_dtks
@@ -126,7 +127,7 @@ def test_parts_whose_fields_hold_line_breaks_go_row_by_row(tmp_path):
 def test_a_part_the_columns_cannot_read_alike_is_left_to_rows(address, width):
     converter = columnar.ColumnarConverter(
         DTKS, DTKS_HEADER, delimiter=",", encoding="utf-8-sig", region="",
-        convert=lambda line, values: (line, "nik", "", "x"), regencies=set(),
+        convert=lambda line, values: RowRejection(line, "nik", "", "x"), regencies=set(),
     )  # fmt: skip
 
     def data(address: str, width: int = 0) -> bytes:
