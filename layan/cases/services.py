@@ -37,6 +37,7 @@ from layan.offices.models import Office, Role
 from layan.offices.rights import Right, require, rights_of, roles_of
 from layan.registry import storage
 from layan.registry.models import Snapshot
+from layan.registry.scope import in_region, regions_within_q
 from layan.registry.selectors import person_from_row
 
 __all__ = ["CaseConflict", "CaseError"]  # raised by every service here; callers catch them
@@ -370,8 +371,6 @@ def referrals_reconcile(*, snapshot: Snapshot) -> list[Referral]:
     not written to the lookup log. Only people inside the referring office's
     region count, as for any lookup of that office.
     """
-    from layan.registry.scope import in_region, regions_within_q
-
     waiting = Referral.objects.filter(fulfilled_at__isnull=True).select_related("office")
     waiting = waiting.filter(regions_within_q("office__region_code", snapshot.region_code))
     fulfilled = []
