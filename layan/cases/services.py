@@ -33,6 +33,7 @@ from layan.catalogue.models import ServiceVersion
 from layan.catalogue.schema import ServiceDoc, Step
 from layan.catalogue.selectors import version_doc
 from layan.core.nik import nik_problem
+from layan.core.uploads import upload_size_problem
 from layan.offices.models import Office, Role
 from layan.offices.rights import Right, require, rights_of, roles_of
 from layan.registry import storage
@@ -341,11 +342,8 @@ def attachment_add(*, case_id: int, user, requirement: str, upload) -> Attachmen
         known = "; ".join(f"{key} = {label}" for key, label in choices.items())
         raise CaseError(f"Lampiran '{requirement}' tidak dikenal; pilih: {known}.",
                         field="requirement")  # fmt: skip
-    limit = settings.CASE_MAX_ATTACHMENT_BYTES
-    if upload.size > limit:
-        raise CaseError(f"Berkas lebih dari {limit // 1_000_000} MB.", field="file")
-    if upload.size == 0:
-        raise CaseError("Berkas kosong.", field="file")
+    if problem := upload_size_problem(upload, settings.CASE_MAX_ATTACHMENT_BYTES):
+        raise CaseError(problem, field="file")
     upload.seek(0)
     sniffed = sniff_content_type(upload.read(16))
     if sniffed is None:

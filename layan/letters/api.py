@@ -10,6 +10,8 @@ from pydantic import ConfigDict, Field
 
 from layan.cases.selectors import case_for_staff
 from layan.core.api_schema import BODY, responses
+from layan.core.http import ApiRequest
+from layan.core.uploads import upload_size_problem
 from layan.letters.models import Letter
 from layan.letters.selectors import letter_for_staff, letter_of_case
 from layan.letters.services import LetterError, letter_download, letter_revoke
@@ -86,10 +88,8 @@ def verification_out(result: Verification) -> dict:
 )
 def letters_verify(request: HttpRequest, file: File[UploadedFile]):
     """Check an uploaded PDF: signatures intact and trusted, and the very letter archived."""
-    if file.size > settings.LETTER_MAX_VERIFY_BYTES:
-        raise LetterError(
-            f"Berkas lebih dari {settings.LETTER_MAX_VERIFY_BYTES // 1_000_000} MB.", field="file"
-        )
+    if problem := upload_size_problem(file, settings.LETTER_MAX_VERIFY_BYTES):
+        raise LetterError(problem, field="file")
     return verification_out(letter_verify_pdf(file.read()))
 
 
@@ -120,7 +120,7 @@ def letters_verify_code(request: HttpRequest, code: str):
     summary="Unduh surat permohonan (PDF)",
     openapi_extra={"responses": {200: {"content": {"application/pdf": {}}}}},
 )
-def case_letter_pdf(request: HttpRequest, case_id: int):
+def case_letter_pdf(request: ApiRequest, case_id: int):
     """The case's current letter: the issued one, or the draft with its paraf so far."""
     case = case_for_staff(request.auth, case_id)
     letter = letter_of_case(case)
@@ -151,7 +151,7 @@ class LetterOut(Schema):
     response=responses(LetterOut, 401, 403, 404, 409, *BODY),
     summary="Cabut surat (Kepala Dinas)",
 )
-def letters_revoke(request: HttpRequest, letter_id: int, payload: RevokeIn):
+def letters_revoke(request: ApiRequest, letter_id: int, payload: RevokeIn):
     """Revoke an issued letter; needs the kadin role at its office and a reason."""
     letter = letter_for_staff(request.auth, letter_id)
     letter = letter_revoke(letter_id=letter.pk, user=request.auth, reason=payload.reason)

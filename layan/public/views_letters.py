@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
+from layan.core.uploads import upload_size_problem
 from layan.letters.verification import letter_by_code, letter_verify_pdf
 
 UPLOAD_FIELD = "berkas"
@@ -20,10 +21,8 @@ def _checked_upload(request: HttpRequest) -> tuple[bytes | None, str]:
     upload = request.FILES.get(UPLOAD_FIELD)
     if upload is None:
         return None, "Pilih berkas PDF surat yang akan diperiksa."
-    # Django's upload handlers always count the size; only a file made by hand has None.
-    if (upload.size or 0) > settings.LETTER_MAX_VERIFY_BYTES:
-        limit = settings.LETTER_MAX_VERIFY_BYTES // 1_000_000
-        return None, f"Berkas lebih dari {limit} MB."
+    if problem := upload_size_problem(upload, settings.LETTER_MAX_VERIFY_BYTES):
+        return None, problem
     return upload.read(), ""
 
 

@@ -13,6 +13,7 @@ from layan.core.api_auth import token_still_valid_params, token_still_valid_sql
 from layan.core.db import rows_prepared, write_prepared
 from layan.core.nik import kk_check, nik_check
 from layan.offices.models import Membership, Office
+from layan.offices.rights import Right, roles_with
 from layan.registry import storage
 from layan.registry.models import LookupLog, Snapshot, Upload
 from layan.registry.scope import in_region, region_like
@@ -163,15 +164,19 @@ def _log_for_staff_sql(vendor: str) -> str:
 
 
 def _staff_sql(vendor: str) -> str:
-    """SQL true when `%(user)s` is active staff of `%(office)s` and their token, if any, holds."""
+    """SQL true when `%(user)s` holds, at `%(office)s`, an active role with the right to look
+    up (offices.rights), and their token, if any, holds."""
     user, office = (
         ("%(user)s::bigint", "%(office)s::bigint")
         if vendor == "postgresql"
         else ("%(user)s", "%(office)s")
     )
+    # The roles are the table's own words (Role values), never a caller's input.
+    roles = ", ".join(f"'{role}'" for role in sorted(roles_with(Right.LOOKUP)))
     return (
         f"EXISTS (SELECT 1 FROM {Membership._meta.db_table} WHERE user_id = {user} "
-        f"AND office_id = {office} AND is_active) AND {token_still_valid_sql(vendor)}"
+        f"AND office_id = {office} AND is_active AND role IN ({roles})) "
+        f"AND {token_still_valid_sql(vendor)}"
     )
 
 

@@ -16,7 +16,8 @@ from django.views.decorators.http import require_http_methods
 
 from layan.core.http import HtmxRequest, StaffRequest
 from layan.core.nik import NikError
-from layan.offices.models import Office, Role
+from layan.offices.models import Office
+from layan.offices.rights import Right, roles_with
 from layan.offices.selectors import office_for_staff
 from layan.registry import diff
 from layan.registry.forms import UploadForm
@@ -61,7 +62,7 @@ def registry_home(request: StaffRequest, office: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def registry_lookup_view(request: StaffRequest, office: str) -> HttpResponse:
     """Look up a NIK or No KK; the answer names the snapshot that gave it. Each one is logged."""
-    office_obj = office_for_staff(request.user, office)
+    office_obj = office_for_staff(request.user, office, roles=roles_with(Right.LOOKUP))
     lookup: dict[str, object] = {}
     status = 200
     if request.method == "POST":
@@ -96,7 +97,7 @@ def _lookup_run(request: StaffRequest, office: Office) -> tuple[dict[str, object
 @login_required
 def registry_log(request: StaffRequest, office: str) -> HttpResponse:
     """Who looked up which NIK or KK, newest first, 50 a page."""
-    office_obj = office_for_staff(request.user, office)
+    office_obj = office_for_staff(request.user, office, roles=roles_with(Right.LOOKUP))
     lookups = lookups_of_office(office_obj).order_by("-at", "-pk")
     page = Paginator(lookups, LOG_PAGE_SIZE).get_page(request.GET.get("halaman"))
     return render(request, "registry/log.html", {"office": office_obj, "page": page})
@@ -105,7 +106,7 @@ def registry_log(request: StaffRequest, office: str) -> HttpResponse:
 @login_required
 def registry_rejections(request: StaffRequest, office: str, snapshot: int) -> StreamingHttpResponse:
     """The rows of an export that were not imported, as CSV: line, column, value, reason."""
-    office_obj = office_for_staff(request.user, office)
+    office_obj = office_for_staff(request.user, office, roles=roles_with(Right.EXPORT))
     snapshot_obj = _snapshot_for(office_obj, snapshot)
     if not snapshot_report_visible(office_obj, snapshot_obj):
         raise Http404("Laporan ini milik kantor lain.")
@@ -137,7 +138,10 @@ def registry_diff(request: StaffRequest, office: str) -> HttpResponse | Streamin
         except ValueError as exc:  # two regions, the same snapshot twice, or no rows left
             context["error"], status = str(exc), _error_status(request, 422)
         else:
-            download = _diff_download(request.GET.get("format"), office_obj, old, new)
+            fmt = request.GET.get("format")
+            if fmt:  # a file of personal data: the export right
+                office_for_staff(request.user, office, roles=roles_with(Right.EXPORT))
+            download = _diff_download(fmt, office_obj, old, new)
             if download is not None:
                 return download
             context["previews"] = diff.diff_preview(
@@ -183,12 +187,9 @@ def _diff_download(
     return None
 
 
-UPLOAD_ROLES = {Role.ADMIN}
-
-
 @login_required
 def upload_new(request: StaffRequest, office: str) -> HttpResponse:
-    office_obj = office_for_staff(request.user, office, roles=UPLOAD_ROLES)
+    office_obj = office_for_staff(request.user, office, roles=roles_with(Right.IMPORT))
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = upload_create(
@@ -213,7 +214,7 @@ def upload_new(request: StaffRequest, office: str) -> HttpResponse:
 @login_required
 def upload_detail(request: StaffRequest, office: str, pk: int) -> HttpResponse:
     """Progress and result of one upload; htmx polls the partial while it runs."""
-    office_obj = office_for_staff(request.user, office, roles=UPLOAD_ROLES)
+    office_obj = office_for_staff(request.user, office, roles=roles_with(Right.IMPORT))
     upload = get_object_or_404(Upload.objects.select_related("snapshot"), pk=pk, office=office_obj)
     running = upload.state in (UploadState.QUEUED, UploadState.RUNNING)
     template = "registry/upload_detail.html"

@@ -119,3 +119,29 @@ def test_every_role_has_a_row_and_every_right_a_holder():
     assert set(RIGHTS) == set(ROLES)
     for right in Right:
         assert any(right in rights for rights in RIGHTS.values()), right
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_register_rights_follow_the_table_on_page_and_api(client, office_register, make_user, role):
+    from layan.registry.models import Snapshot
+
+    user = make_user(f"register.{role}", bone=[role])
+    rights = RIGHTS[role]
+    snapshot = Snapshot.objects.get(region_code="73.08")
+    client.force_login(user)
+    lookup = client.post(
+        reverse("registry-lookup", args=["bone"]), {"nik": office_register["bone"]["registered"]}
+    )
+    assert lookup.status_code == (200 if Right.LOOKUP in rights else 403)
+    answer = client.post(
+        "/api/v1/registry/lookup",
+        {"nik": office_register["bone"]["registered"]},
+        content_type="application/json",
+        headers=_bearer(user),
+    )
+    assert answer.status_code == 200
+    assert answer.json()["found"] is (Right.LOOKUP in rights)
+    upload = client.get(reverse("registry-upload-new", args=["bone"]))
+    assert upload.status_code == (200 if Right.IMPORT in rights else 403)
+    rejected = client.get(reverse("registry-rejections", args=["bone", snapshot.pk]))
+    assert rejected.status_code == (200 if Right.EXPORT in rights else 403)
