@@ -1,7 +1,8 @@
 """Register lookups over the API: staff only, scoped to an office they work at, all logged."""
 
+from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -118,7 +119,7 @@ def _answer(result: LookupResult) -> dict:
     }
 
 
-def _body_errors(errors: list[dict]) -> ValidationError:
+def _body_errors(errors: Sequence[Mapping[str, Any]]) -> ValidationError:
     # Shaped like ninja's own body errors, so the API's one handler renders them.
     return ValidationError([{**e, "loc": ("body", "payload", *e["loc"])} for e in errors])
 

@@ -55,10 +55,10 @@ PYTHON_SPACES = (
 )
 # What COPY's text format must escape (storage.copy_escape).
 _COPY_SPECIAL = r"[\\\t\n\r]"
-# The rules _convert checks with Arrow kernels; the others are cell rules (their
+# The rules _convert checks with Arrow kernels; the others are CellRules (their
 # reader) or the database's. Were a rule in none of these, every part would go
 # to the row converter (`usable`).
-_BY_COLUMNS = frozenset(
+_BY_COLUMNS: frozenset[rules.RowRule] = frozenset(
     {rules.NIK, rules.NO_KK, rules.REQUIRED, rules.SEX_OF_NIK, rules.AREA, rules.REGION}
 )
 
@@ -77,7 +77,8 @@ class ColumnarConverter:
         self.index, self.detail_at = index, detail_at
         # Whether this file can be read by columns: a row's area is its village code.
         self.usable = "village_code" in index and all(
-            rule.reader or rule.by_database or rule in _BY_COLUMNS for rule in rules.RULES
+            isinstance(rule, rules.CellRule) or rule.by_database or rule in _BY_COLUMNS
+            for rule in rules.RULES
         )
         area_valid, in_region = rules.AREA.check, rules.REGION.check
 
@@ -91,7 +92,7 @@ class ColumnarConverter:
         texts = {"desil": _desil_text, **{f: _flag_text(FLAG_BITS[f]) for f in rules.FLAGS.fields}}
         self.values = {
             field: _Distinct(rule.reader(layout), texts.get(field, str))
-            for rule in rules.RULES if rule.reader
+            for rule in rules.RULES if isinstance(rule, rules.CellRule)
             for field in rule.fields if field in index
         }  # fmt: skip
         self.values["village_code"] = _Distinct(village_of, str)
@@ -108,31 +109,31 @@ class ColumnarConverter:
         `first_line`: the line number of the part's first row (after the header
         line when `header`).
         """
-        data = self._utf8(data)
-        if data is None or data.count(b'"') % 2:
+        utf8 = self._utf8(data)
+        if utf8 is None or utf8.count(b'"') % 2:
             return None  # a quote left open: how csv reads it depends on what follows
         try:
-            table = self._read(data, header=header)
+            table = self._read(utf8, header=header)
         except (pa.ArrowException, ValueError):
             return None
-        if table.num_rows != _lines(data) - header:
+        if table.num_rows != _lines(utf8) - header:
             return None  # a blank line, or a quoted field holding a line break
         if table.num_rows == 0:
             return b"", 0, []
         # A backslash or a tab inside a field (a quoted one, in a tab-separated file)
         # needs COPY's escapes; most parts have none, which one scan of the bytes shows.
-        tab_in_field = b"\t" in data if self.delimiter != "\t" else b'"' in data
-        return self._convert(table, first_line, escapes=b"\\" in data or tab_in_field)
+        tab_in_field = b"\t" in utf8 if self.delimiter != "\t" else b'"' in utf8
+        return self._convert(table, first_line, escapes=b"\\" in utf8 or tab_in_field)
 
     def _utf8(self, data: bytes) -> bytes | None:
         """The part as UTF-8 with LF line ends; None when csv must read it (tables.lf_lines)."""
-        data = lf_lines(data)
-        if data is not None and self.encoding == "cp1252":
+        lf = lf_lines(data)
+        if lf is not None and self.encoding == "cp1252":
             try:
-                return data.decode("cp1252").encode()
+                return lf.decode("cp1252").encode()
             except UnicodeDecodeError:
                 return None
-        return data
+        return lf
 
     def _read(self, data: bytes, *, header: bool) -> pa.Table:
         return pa_csv.read_csv(

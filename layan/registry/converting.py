@@ -63,7 +63,7 @@ def converter_build(
     i_regency, i_province = index["regency_code"], get("province_code")
     i_district, i_village = get("district_code"), get("village_code")
     i_desil = get("desil")
-    flag_at = [(get(f), FLAG_BITS[f]) for f in rules.FLAGS.fields if get(f) is not None]
+    flag_at = [(index[f], FLAG_BITS[f]) for f in rules.FLAGS.fields if f in index]
     details_of = itemgetter(*detail_at)
     join = DETAIL_SEP.join
     nik_problem, kk_problem = rules.NIK.check, rules.NO_KK.check

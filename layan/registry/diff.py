@@ -52,7 +52,11 @@ class DiffRow:
     @property
     def person(self) -> Person:
         """The person as the newer snapshot has them, or as they left."""
-        return self.after or self.before
+        if self.after is not None:
+            return self.after
+        if self.before is None:  # _diff_row makes every row with a person on one side
+            raise ValueError("a diff row without a person")
+        return self.before
 
     @property
     def kind_label(self) -> str:

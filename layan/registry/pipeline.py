@@ -13,8 +13,9 @@ import os
 import queue
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -98,7 +99,7 @@ def chunks_read(
             dealt = (part for number, part in enumerate(parts) if number % shares == share)
         columnar = _columnar_for(source, table, convert, regencies)
         for part in dealt:
-            if columnar is not None and (chunk := _part_columnar(columnar, table, part, regencies)):
+            if columnar is not None and (chunk := columnar(part)):
                 yield chunk
             else:
                 yield from _part_chunks(source, table, part, convert, regencies)
@@ -106,8 +107,10 @@ def chunks_read(
         table.close()
 
 
-def _columnar_for(source: Source, table: Table, convert: Converter, regencies: set[str]):
-    """A columnar converter for the parts of this file, when it can read them.
+def _columnar_for(
+    source: Source, table: Table, convert: Converter, regencies: set[str]
+) -> Callable[[Part], Chunk | None] | None:
+    """The columnar road for the parts of this file (_part_columnar), when it can read them.
 
     For COPY text (PostgreSQL) from a CSV; SQLite's executemany wants a tuple a row,
     which Arrow would have to hand back as Python objects, one by one.
@@ -122,7 +125,9 @@ def _columnar_for(source: Source, table: Table, convert: Converter, regencies: s
         source.layout, table.headers, delimiter=table.delimiter, encoding=source.encoding,
         region=source.region, convert=convert, regencies=regencies,
     )  # fmt: skip
-    return columnar if columnar.usable else None
+    if not columnar.usable:
+        return None
+    return partial(_part_columnar, columnar, table, regencies=regencies)
 
 
 def _part_columnar(
@@ -262,7 +267,7 @@ def _parts_deal(parts: Iterator[Part], dealt: list[multiprocessing.Queue], stop:
             if stop.is_set():
                 return  # the import ended early: nobody reads these any more
             dealt[number % len(dealt)].put(part)
-        ends = [None] * len(dealt)
+        ends: list[Exception | None] = [None] * len(dealt)
     except Exception as exc:  # an unreadable file: each child fails the import with it
         ends = [RuntimeError(f"Pembagian berkas gagal: {exc!r}")] * len(dealt)
     for out, end in zip(dealt, ends, strict=True):
@@ -289,7 +294,8 @@ def chunks_parallel(source: Source, shares: int = 2) -> Iterator[Chunk]:
     # A CSV's parts are cut here and dealt to the children (unbounded queues: a part
     # is a few numbers); a sheet's, by each child from its own reading.
     parts = parts_ahead(source.path, source.part_bytes)
-    dealt = [context.Queue() for _ in range(shares)] if parts is not None else [None] * shares
+    to_deal = [context.Queue() for _ in range(shares)] if parts is not None else []
+    dealt = [to_deal[k] if to_deal else None for k in range(shares)]  # None: cut by the child
     children = [
         context.Process(
             target=_produce,
@@ -302,7 +308,7 @@ def chunks_parallel(source: Source, shares: int = 2) -> Iterator[Chunk]:
         child.start()
     stop = threading.Event()
     if parts is not None:
-        threading.Thread(target=_parts_deal, args=(parts, dealt, stop), daemon=True).start()
+        threading.Thread(target=_parts_deal, args=(parts, to_deal, stop), daemon=True).start()
     try:
         # Part n comes from child n % shares (dealt so, or so taken from each child's
         # own cutting), so the first child with no part n (its None) means there is none.
@@ -318,10 +324,9 @@ def chunks_parallel(source: Source, shares: int = 2) -> Iterator[Chunk]:
             child.join(timeout=10)
         for out in queues:
             out.close()
-        for out in dealt:
-            if out is not None:
-                out.cancel_join_thread()  # parts no child will read: drop them
-                out.close()
+        for out in to_deal:
+            out.cancel_join_thread()  # parts no child will read: drop them
+            out.close()
 
 
 def _next_from(out: multiprocessing.Queue, child) -> Chunk | None:

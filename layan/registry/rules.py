@@ -4,9 +4,9 @@ An import checks rows on one of two roads: row by row (converting.py) or a
 column at a time (columnar.py, the fast road for PostgreSQL). Each rule is
 written here once: the field it reads, the reason a row breaking it is
 rejected with (Bahasa Indonesia, officers read it) and the check itself. A
-rule of few distinct cells (`reader`) is a function of one cell, which both
-roads call once per distinct cell; the other rules are checks of a row's
-values, which the columnar road runs as Arrow kernels (columnar._BY_COLUMNS)
+rule of few distinct cells (a CellRule) reads a cell with a function both
+roads call once per distinct cell; the other rules (CheckRules) are checks of
+a row's values, which the columnar road runs as Arrow kernels (columnar._BY_COLUMNS)
 and hands every row it is not sure of to the row road. RULES is in the order
 the checks run: a row is rejected for the first rule it breaks (REQUIRED is
 checked on each of its fields just before that field's own rules).
@@ -16,9 +16,9 @@ registry: nothing here touches a model.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from layan.core.nik import kk_problem, nik_problem, sex_problem
 from layan.registry.fields import FLAG_FIELDS
@@ -47,34 +47,54 @@ INVALID: Any = _Invalid()
 
 EARLIEST_BIRTH = date(1900, 1, 1)
 
+CheckT = TypeVar("CheckT", bound=Callable[..., Any])
+
 
 @dataclass(frozen=True, eq=False)
 class RowRule:
-    """One rule of RULES: the fields it reads, why a row breaking it is rejected, the check.
+    """One rule of RULES: the fields it reads and why a row breaking it is rejected.
 
-    `reason` may name facts of the row in braces ({region}); None: `check` words
-    the reason itself (core.nik's checks). `reader`, for a rule of few distinct
-    cells: given the file's layout, the function of one cell giving what is
-    stored for it, or INVALID (`cells` keeps its answers). `by_database`: checked
-    when the rows are indexed.
+    `reason` may name facts of the row in braces ({region}); None: the rule's
+    check words the reason itself (core.nik's checks). A plain RowRule is
+    checked by the database, when the rows are indexed (`by_database`); the
+    roads check a CheckRule's `check` or read a CellRule's cells.
     """
 
     name: str
     fields: tuple[str, ...]
     reason: str | None
-    check: Callable[..., Any] | None = None
-    reader: Callable[[Layout], Callable[[str], Any]] | None = None
-    by_database: bool = False
+    by_database: bool = field(default=False, kw_only=True)
 
     def rejection(
         self, line: int, column: str, value: str, words: str | None = None, **facts
     ) -> RowRejection:
-        """The rejection of a row breaking this rule; `words`: the reason `check` gave."""
-        reason = words if self.reason is None else self.reason.format(**facts)
-        return RowRejection(line, column, value, reason)
+        """The rejection of a row breaking this rule; `words`: the reason its check gave."""
+        if self.reason is not None:
+            return RowRejection(line, column, value, self.reason.format(**facts))
+        if words is None:
+            raise TypeError(f"rule {self.name} has no reason of its own: pass its check's words")
+        return RowRejection(line, column, value, words)
+
+
+@dataclass(frozen=True, eq=False)
+class CheckRule(RowRule, Generic[CheckT]):
+    """A rule checked on a row's values by `check` (the columnar road: as Arrow kernels)."""
+
+    check: CheckT = field(kw_only=True)
+
+
+@dataclass(frozen=True, eq=False)
+class CellRule(RowRule):
+    """A rule of few distinct cells, read one distinct cell at a time.
+
+    `reader`: given the file's layout, the function of one cell giving what is
+    stored for it, or INVALID (`cells` keeps its answers).
+    """
+
+    reader: Callable[[Layout], Callable[[str], Any]] = field(kw_only=True)
 
     def cells(self, layout: Layout) -> "Cells":
-        """This cell rule's answers for one file, each distinct cell read once."""
+        """This rule's answers for one file, each distinct cell read once."""
         return Cells(self.reader(layout))
 
 
@@ -167,7 +187,7 @@ def birth_reader(layout: Layout) -> Callable[[str], str]:
     return read
 
 
-class Cells(dict):
+class Cells(dict[str, Any]):
     """Raw cell -> what a cell rule reads from it; each distinct cell is read once.
 
     A file writes few distinct cells of these fields (tens of thousands of birth
@@ -183,22 +203,22 @@ class Cells(dict):
         return value
 
 
-NIK = RowRule("nik", ("nik",), None, check=nik_problem)
-NO_KK = RowRule("no_kk", ("no_kk",), None, check=kk_problem)
-REQUIRED = RowRule("required", ("name", "birth_date"), "kolom wajib kosong", check=filled)
-SEX = RowRule("sex", ("sex",), "jenis kelamin tidak dikenal", reader=sex_reader)
-SEX_OF_NIK = RowRule("sex_of_nik", ("sex", "nik"), None, check=sex_problem)
-BIRTH_DATE = RowRule(
+NIK = CheckRule("nik", ("nik",), None, check=nik_problem)
+NO_KK = CheckRule("no_kk", ("no_kk",), None, check=kk_problem)
+REQUIRED = CheckRule("required", ("name", "birth_date"), "kolom wajib kosong", check=filled)
+SEX = CellRule("sex", ("sex",), "jenis kelamin tidak dikenal", reader=sex_reader)
+SEX_OF_NIK = CheckRule("sex_of_nik", ("sex", "nik"), None, check=sex_problem)
+BIRTH_DATE = CellRule(
     "birth_date", ("birth_date",), "tanggal lahir tidak mungkin", reader=birth_reader
 )
 # Both name the regency column: the area code may come from the village, district
 # or regency column (converting.area_code), and the regency is the one every file has.
-AREA = RowRule("area", ("regency_code",), "kode wilayah tidak sah", check=area_valid)
-REGION = RowRule("region", ("regency_code",), "di luar wilayah {region}", check=in_region)
-DESIL = RowRule(
+AREA = CheckRule("area", ("regency_code",), "kode wilayah tidak sah", check=area_valid)
+REGION = CheckRule("region", ("regency_code",), "di luar wilayah {region}", check=in_region)
+DESIL = CellRule(
     "desil", ("desil",), "desil harus angka 1 sampai 10", reader=lambda layout: desil_read
 )
-FLAGS = RowRule(
+FLAGS = CellRule(
     "flags", tuple(FLAG_FIELDS), "tanda program harus Ya/Tidak atau 1/0", reader=flag_reader
 )
 # The unique index on nik, built once every row is in (storage.indexes_build).

@@ -94,18 +94,19 @@ def registry_lookup(
         if not _staff_of(user, office):
             raise PermissionDenied("Anda bukan staf kantor ini.") from None
         raise
-    result = LookupResult(office=office, snapshot=snapshot_active_for(office), nik=nik, no_kk=no_kk)
+    snapshot = snapshot_active_for(office)
+    result = LookupResult(office=office, snapshot=snapshot, nik=nik, no_kk=no_kk)
     db = connections[DEFAULT_DB_ALIAS]  # once: each `connection.x` looks the thread's up
     log = {"user": user, "case_ref": case_ref, "channel": channel, "token_id": token_id}
-    if result.snapshot is not None and db.vendor == "postgresql":
-        _lookup_in_one_statement(result, db, **log)
+    if snapshot is not None and db.vendor == "postgresql":
+        _lookup_in_one_statement(result, snapshot, db, **log)
         return result
     # SQLite runs in this process: a few small indexed statements cost less than
     # one that materialises its WITH parts, and it has no writing WITH anyway. The
     # answer is read first and handed out only once the log row, written only for
     # staff of the office, is in.
-    if result.snapshot is not None:
-        _fill(result, db)
+    if snapshot is not None:
+        _fill(result, snapshot, db)
     if not _log_for_staff(result, db, **log):
         raise PermissionDenied("Anda bukan staf kantor ini.")
     return result
@@ -228,7 +229,14 @@ def _one_statement_sql(table: str, durable: bool, by: str) -> str:
 
 
 def _lookup_in_one_statement(
-    result: LookupResult, db, *, user, case_ref: str, channel: str, token_id: int | None
+    result: LookupResult,
+    snapshot: Snapshot,
+    db,
+    *,
+    user,
+    case_ref: str,
+    channel: str,
+    token_id: int | None,
 ) -> None:
     office = result.office
     params = {
@@ -239,7 +247,7 @@ def _lookup_in_one_statement(
         "area": region_like(office.region_code),
         "nik_text": result.nik,
         "kk_text": result.no_kk,
-        "snapshot": result.snapshot.pk,
+        "snapshot": snapshot.pk,
         "case_ref": case_ref[:40],
         "channel": channel,
         "at": timezone.now(),
@@ -248,7 +256,7 @@ def _lookup_in_one_statement(
     # Inside a transaction (a case step's registry check) the setting would hold for
     # the whole transaction, the step's own writes too: there the commit waits.
     durable = settings.REGISTRY_LOOKUP_LOG_DURABLE or db.in_atomic_block
-    sql = _one_statement_sql(result.snapshot.table_name, durable, "nik" if result.nik else "no_kk")
+    sql = _one_statement_sql(snapshot.table_name, durable, "nik" if result.nik else "no_kk")
     rows = rows_prepared(sql, params, db)
     if not rows:  # nothing logged: not staff of the office (or the token is gone)
         raise PermissionDenied("Anda bukan staf kantor ini.")
@@ -258,8 +266,8 @@ def _lookup_in_one_statement(
             result.person = next(p for p in result.household if p.nik == result.nik)
 
 
-def _fill(result: LookupResult, db) -> None:
-    table = result.snapshot.table_name
+def _fill(result: LookupResult, snapshot: Snapshot, db) -> None:
+    table = snapshot.table_name
     if result.nik:
         rows = storage.household_of_nik(table, int(result.nik), db)
     else:
