@@ -15,6 +15,7 @@ from django.utils import timezone
 from layan.cases.models import Case, Referral
 from layan.cases.presenting import actor_label, expected_finish, outcome_label, step_label
 from layan.cases.selectors import case_by_tracking_code
+from layan.catalogue.schema import ServiceDoc
 from layan.catalogue.selectors import version_doc
 from layan.offices.models import Office
 
@@ -73,7 +74,7 @@ def case_tracking(code: str) -> Tracking:
         created_at=case.created_at,
         finished_at=case.finished_at,
         is_open=case.is_open,
-        steps=_steps(case),
+        steps=_steps(case, doc),
         current=step_label(doc, step.key) if step else "",
         current_text=step.text if step else "",
         current_actor=actor_label(doc, step.key) if step else "",
@@ -83,8 +84,7 @@ def case_tracking(code: str) -> Tracking:
     )
 
 
-def _steps(case: Case) -> list[TrackedStep]:
-    doc = version_doc(case.version)
+def _steps(case: Case, doc: ServiceDoc) -> list[TrackedStep]:
     zone = ZoneInfo(case.office.time_zone)
     records = case.records.order_by("seq").only("step", "kind", "outcome", "finished_at")
     return [

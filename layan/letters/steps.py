@@ -93,16 +93,10 @@ class _Decision(Kind):
     """Agree and add one's mark to the draft, or send it back with a reason."""
 
     outcome_labels = {AGREE: "Setuju", RETURN: "Dikembalikan"}
-    reason_outcomes = frozenset({RETURN})
+    choice_labels = {RETURN: "Kembalikan"}
     note_label = "Catatan (wajib bila dikembalikan)"
     template = "letters/steps/password.html"
     what = ""
-
-    def buttons(self, step: Step):
-        return [
-            button if button.outcome != RETURN else type(button)(RETURN, "Kembalikan", True)
-            for button in super().buttons(step)
-        ]
 
     def needs_reason(self, outcome: str) -> bool:
         return outcome != AGREE  # any other outcome sends the draft back

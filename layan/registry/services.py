@@ -155,6 +155,7 @@ def _now_as_stored(db):
 
 
 @functools.cache
+@functools.lru_cache(maxsize=4)
 def _log_for_staff_sql(vendor: str) -> str:
     # Also run on PostgreSQL for an office with no register data yet.
     return (

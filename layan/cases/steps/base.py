@@ -130,6 +130,9 @@ class Kind:
     # Outcomes a file must give a step of this kind exactly (the engine gives them meaning).
     fixed_outcomes: tuple[str, ...] = ()
     outcome_labels: dict[str, str] = {}
+    # A button names what the officer does ("Kembalikan"), where the record says what
+    # was done ("Dikembalikan"); outcomes not named here use their outcome label.
+    choice_labels: dict[str, str] = {}
     done_label = "Selesai"  # what a step that only goes on (`lanjut`) has done
     button_label = ""  # the one button of a step without a choice
     note_label = "Catatan"
@@ -175,7 +178,10 @@ class Kind:
         """One button per outcome to choose; one unnamed button when there is no choice."""
         outcomes = self.choosable(step)
         if len(outcomes) > 1:
-            return [Button(o, self.outcome_label(o), self.needs_reason(o)) for o in outcomes]
+            return [
+                Button(o, self.choice_labels.get(o) or self.outcome_label(o), self.needs_reason(o))
+                for o in outcomes
+            ]
         single = graph.step_outcomes(step)
         fallback = self.outcome_label(single[0]) if single else "Selesai"
         return [Button("", self.button_text(step) or fallback)]
@@ -190,11 +196,11 @@ class Kind:
         return {}
 
     def input_model(self, doc: ServiceDoc, step: Step) -> type[BaseModel]:
-        return _input_model(self, doc, step)
+        return _input_of(self, doc, step)[0]
 
     def input_schema(self, doc: ServiceDoc, step: Step) -> dict[str, Any]:
-        """The JSON Schema of the `data` an action on this step takes."""
-        return self.input_model(doc, step).model_json_schema()
+        """The JSON Schema of the `data` an action on this step takes (shared: do not change)."""
+        return _input_of(self, doc, step)[1]
 
     def reason_field(self, step: Step) -> dict[str, Any]:
         """`reason`, when an outcome of the step needs one."""
@@ -262,14 +268,16 @@ class Kind:
         return {}
 
 
-# Models by (kind, doc object, step): a definition's doc object is kept per version
-# (catalogue.selectors), so a model is made once per step of a version, not once per
-# action. The doc is held with its model so its id cannot be reused while cached.
+# Models and their JSON Schemas by (kind, doc object, step): a definition's doc object
+# is kept per version (catalogue.selectors), so both are made once per step of a
+# version, not on every action, case read or service listing. The doc is held with
+# them so its id cannot be reused while cached.
 _MODELS_KEPT = 512
-_models: OrderedDict[tuple[str, int, str], tuple[ServiceDoc, type[BaseModel]]] = OrderedDict()
+_Input = tuple[type[BaseModel], dict[str, Any]]
+_models: OrderedDict[tuple[str, int, str], tuple[ServiceDoc, _Input]] = OrderedDict()
 
 
-def _input_model(kind: Kind, doc: ServiceDoc, step: Step) -> type[BaseModel]:
+def _input_of(kind: Kind, doc: ServiceDoc, step: Step) -> _Input:
     key = (kind.kind.value, id(doc), step.key)
     if key in _models:
         _models.move_to_end(key)
@@ -277,7 +285,8 @@ def _input_model(kind: Kind, doc: ServiceDoc, step: Step) -> type[BaseModel]:
     fields = {**kind.input_fields(doc, step), **kind.reason_field(step)}
     name = f"{kind.kind.title().replace('_', '')}Data"
     model = create_model(name, __config__=ConfigDict(extra="forbid"), **fields)
-    _models[key] = (doc, model)
+    made = (model, model.model_json_schema())
+    _models[key] = (doc, made)
     if len(_models) > _MODELS_KEPT:
         _models.popitem(last=False)
-    return model
+    return made
