@@ -35,12 +35,11 @@ from layan.cases.tracking import Tracking, case_tracking
 from layan.catalogue.schema import ServiceDoc, Step
 from layan.core.api_schema import BODY, responses
 from layan.core.http import ApiRequest
+from layan.core.uploads import SCAN_TYPES
 from layan.offices.selectors import office_for_staff
 
 router = Router()
 
-# What an attachment can be (judged from its content by services.sniff_content_type).
-ATTACHMENT_TYPES = ("application/pdf", "image/jpeg", "image/png")
 
 MAX_LIMIT = 100
 
@@ -584,7 +583,7 @@ def case_attachment_new(
     "/cases/{case_id}/attachments/{attachment_id}",
     response=responses(None, 401, 404, 422),
     summary="Unduh lampiran",
-    openapi_extra={"responses": {200: {"content": {t: {} for t in ATTACHMENT_TYPES}}}},
+    openapi_extra={"responses": {200: {"content": {t: {} for t in SCAN_TYPES}}}},
 )
 def case_attachment_file(request: ApiRequest, case_id: int, attachment_id: int):
     """The scan itself, to the case office's staff only."""

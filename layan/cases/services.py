@@ -33,7 +33,7 @@ from layan.catalogue.models import ServiceVersion
 from layan.catalogue.schema import ServiceDoc, Step
 from layan.catalogue.selectors import version_doc
 from layan.core.nik import nik_problem
-from layan.core.uploads import upload_size_problem
+from layan.core.uploads import sniff_content_type, upload_size_problem
 from layan.offices.models import Office, Role
 from layan.offices.rights import Right, require, rights_of, roles_of
 from layan.registry import storage
@@ -302,22 +302,6 @@ def case_resume(*, case_id: int, user) -> Case:
         case.deadline = sla.case_deadline(case, doc)
         case.save(update_fields=["state", "paused_at", "pauses", "step_deadline", "deadline"])
     return case
-
-
-# Magic numbers of the scan types accepted; the file name is not trusted.
-_SIGNATURES = (
-    (b"%PDF-", "application/pdf", ".pdf"),
-    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
-)
-
-
-def sniff_content_type(head: bytes) -> tuple[str, str] | None:
-    """(content type, extension) from a file's first bytes, or None for anything else."""
-    for magic, content_type, extension in _SIGNATURES:
-        if head.startswith(magic):
-            return content_type, extension
-    return None
 
 
 def attachment_choices(doc: ServiceDoc) -> dict[str, str]:

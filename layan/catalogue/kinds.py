@@ -55,10 +55,6 @@ def kind_of(kind: StepKind | str) -> KindRules:
         raise LookupError(message) from None
 
 
-def kinds_registered() -> dict[StepKind, KindRules]:
-    return dict(_KINDS)
-
-
 def kind_problems(doc: ServiceDoc) -> list[Problem]:
     """Each step checked by its own kind, and for fields its kind does not read."""
     problems = []

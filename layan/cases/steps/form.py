@@ -15,11 +15,13 @@ from pydantic import AfterValidator, Field, JsonValue, StringConstraints, WithJs
 from layan.cases.models import Case, StepRecord
 from layan.cases.steps.base import Act, CaseError, Kind, StepEffect
 from layan.catalogue.schema import FormField, ServiceDoc, Step, StepKind
+from layan.core.uploads import SCAN_TYPES
 
 ATTACHED_TYPES = ("photo", "file")
+# The types the schema names for a field (a photo is a picture; a file any scan).
 ATTACHMENT_CONTENT: dict[str, list[JsonValue]] = {
-    "photo": ["image/jpeg", "image/png"],
-    "file": ["application/pdf", "image/jpeg", "image/png"],
+    "photo": [t for t in SCAN_TYPES if t.startswith("image/")],
+    "file": list(SCAN_TYPES),
 }
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
