@@ -35,10 +35,11 @@ def _value(name: str, prop: dict[str, Any], *, refusing: bool, values: dict[str,
         return values[name]
     if prop.get("format") == "password":
         return PASSWORD
-    kind = prop.get("type") or next(
-        (option.get("type") for option in prop.get("anyOf", []) if option.get("type") != "null"),
-        "string",
-    )
+    # An optional field is `anyOf: [its schema, null]`: fill it as its own schema says.
+    options = [option for option in prop.get("anyOf", []) if option.get("type") != "null"]
+    if options:
+        prop = {**prop, **options[0]}
+    kind = prop.get("type", "string")
     if kind == "array":
         # Every paper for the outcome that goes on; none for the one that turns it down.
         return [] if refusing else list(prop.get("items", {}).get("enum", []))
