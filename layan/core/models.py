@@ -10,6 +10,7 @@ class User(AbstractUser):
     is_demo = models.BooleanField("akun demo", default=False)
     full_name = models.CharField("nama lengkap", max_length=200, blank=True)
     nip = models.CharField("NIP", max_length=30, blank=True)
+    phone = models.CharField("telepon", max_length=20, blank=True)
 
     class Meta:
         verbose_name = "pengguna"
@@ -38,3 +39,44 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class AuditEvent(models.Model):
+    """One change somebody made: who, when, what, and the values before and after. Append-only.
+
+    Written in the same transaction as the change it records, by `layan.core.audit.audit_record`.
+    The office is named by a string reference: core sits below offices and imports nothing of it.
+    """
+
+    office = models.ForeignKey(
+        "offices.Office", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField("waktu", auto_now_add=True)
+    # A dotted name of what happened: "case.correct", "membership.grant", ...
+    action = models.CharField("tindakan", max_length=60)
+    target_type = models.CharField("jenis objek", max_length=60)
+    target_id = models.CharField("objek", max_length=60)
+    summary = models.CharField("ringkasan", max_length=300, blank=True)
+    before = models.JSONField("sebelum", default=dict, blank=True)
+    after = models.JSONField("sesudah", default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = "catatan perubahan"
+        verbose_name_plural = "catatan perubahan"
+        indexes = [
+            # Serves a record's own history: its corrections, a person's role changes.
+            models.Index(fields=["target_type", "target_id", "at"], name="audit_target"),
+            models.Index(fields=["office", "at"], name="audit_office"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_type}:{self.target_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            raise ValueError("Catatan perubahan tidak boleh diubah.")
+        super().save(*args, **kwargs)
