@@ -16,7 +16,13 @@ from pydantic_core import PydanticCustomError
 
 from layan.cases import sla
 from layan.cases.models import Attachment, Case, CaseState, Referral, StepRecord
-from layan.cases.selectors import attachment_response, case_for_staff, cases_listed
+from layan.cases.presenting import Returned, returned_of
+from layan.cases.selectors import (
+    attachment_response,
+    case_corrections,
+    case_for_staff,
+    cases_listed,
+)
 from layan.cases.services import (
     Applicant,
     Subject,
@@ -24,6 +30,7 @@ from layan.cases.services import (
     attachment_choices,
     case_act,
     case_can_act,
+    case_correct,
     case_create,
     case_doc,
     case_pause,
@@ -108,6 +115,61 @@ class PauseIn(Schema):
     reason: str = Field(max_length=500)
 
 
+class ApplicantPatch(Schema):
+    """The applicant's values to correct; a field left out (or null) stays as it is."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, max_length=200, title="Nama pemohon")
+    nik: str | None = Field(default=None, max_length=40, title="NIK pemohon")
+    phone: str | None = Field(default=None, max_length=30, title="Telepon/WhatsApp")
+    address: str | None = Field(default=None, max_length=300, title="Alamat")
+
+
+class SubjectDataPatch(Schema):
+    """The subject's data a letter reads (`{school}` is `sekolah`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sekolah: str | None = Field(default=None, max_length=200, title="Sekolah")
+
+
+class SubjectPatch(Schema):
+    """The child's or ward's values to correct; an empty name and NIK remove the subject."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, max_length=200, title="Nama anak/yang diwakili")
+    nik: str | None = Field(default=None, max_length=40, title="NIK anak/yang diwakili")
+    relation: str | None = Field(default=None, max_length=50, title="Hubungan dengan pemohon")
+    data: SubjectDataPatch | None = None
+
+
+class CaseCorrectIn(Schema):
+    """A correction: only the fields given change. `seq` is the case's `seq` as last read:
+    when given and the case has moved since, the answer is 409."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    applicant: ApplicantPatch | None = None
+    subject: SubjectPatch | None = None
+    seq: int | None = Field(default=None, ge=0)
+
+    def values(self) -> dict[str, str]:
+        """The given values by field path ('subject.data.sekolah'), as case_correct takes them."""
+        values: dict[str, str] = {}
+
+        def flatten(prefix: str, part: dict[str, Any]) -> None:
+            for key, value in part.items():
+                if isinstance(value, dict):
+                    flatten(f"{prefix}{key}.", value)
+                elif value is not None:
+                    values[f"{prefix}{key}"] = value
+
+        flatten("", self.model_dump(exclude_none=True, exclude={"seq"}))
+        return values
+
+
 class CaseFilter(Schema):
     office: str = Field(default="", max_length=50)
     state: str = Field(default="", max_length=10)
@@ -184,6 +246,32 @@ class RecordOut(Schema):
     working_minutes: int | None
 
 
+class ReturnOut(Schema):
+    """Why the case was sent back to the step it stands at (in a list, the reason shortened)."""
+
+    at: datetime
+    step: str
+    step_label: str
+    actor: str
+    by: str
+    reason: str
+
+
+class ChangeOut(Schema):
+    field: str
+    label: str
+    before: str
+    after: str
+
+
+class CorrectionOut(Schema):
+    """One correction of the case's data: who, when, each value before and after."""
+
+    at: datetime
+    by: str
+    changes: list[ChangeOut]
+
+
 class ReferralOut(Schema):
     to: str
     nik: str
@@ -201,13 +289,16 @@ class CaseOut(Schema):
     version: int
     state: str
     state_label: str
+    seq: int
     step: CaseStepOut | None
     can_act: bool
     outcomes: list[str]
+    returned: ReturnOut | None
     sla: SlaOut
     applicant: PersonOut
     subject: PersonOut | None
     history: list[RecordOut]
+    corrections: list[CorrectionOut]
     created_at: datetime
     finished_at: datetime | None
     referral: ReferralOut | None
@@ -229,6 +320,7 @@ class CaseRowOut(Schema):
     step_deadline: datetime | None
     deadline: datetime | None
     overdue: bool
+    returned: ReturnOut | None
 
 
 class CaseListOut(Schema):
@@ -333,6 +425,19 @@ def _referral_of(case: Case) -> Referral | None:
         return None
 
 
+def _return_out(returned: Returned | None, *, short: bool = False) -> ReturnOut | None:
+    if returned is None:
+        return None
+    return ReturnOut(
+        at=returned.at,
+        step=returned.step,
+        step_label=returned.step_label,
+        actor=returned.actor,
+        by=returned.by,
+        reason=returned.reason_short if short else returned.reason,
+    )
+
+
 def _case_out(case: Case, user) -> CaseOut:
     """The case for `user`: the outcomes offered depend on the roles they hold at its office."""
     step = current_step(case)
@@ -356,9 +461,11 @@ def _case_out(case: Case, user) -> CaseOut:
         version=case.version.number,
         state=case.state,
         state_label=case.get_state_display(),
+        seq=case.step_seq,
         step=_step_out(case, step) if step else None,
         can_act=can_act,
         outcomes=kind_of(step.kind).choosable(step) if step and can_act else [],
+        returned=_return_out(returned_of(case, case_doc(case))),
         sla=_sla_out(case),
         applicant=PersonOut(
             name=case.applicant_name,
@@ -368,6 +475,14 @@ def _case_out(case: Case, user) -> CaseOut:
         ),
         subject=subject,
         history=[_record_out(r) for r in records],
+        corrections=[
+            CorrectionOut(
+                at=item.at,
+                by=item.by,
+                changes=[ChangeOut(**vars(change)) for change in item.changes],
+            )
+            for item in case_corrections(case)
+        ],
         created_at=case.created_at,
         finished_at=case.finished_at,
         referral=ReferralOut(to=referral.to, nik=referral.nik, fulfilled_at=referral.fulfilled_at)
@@ -410,6 +525,7 @@ def _row_out(case: Case, now: datetime) -> CaseRowOut:
         step_deadline=case.step_deadline,
         deadline=case.deadline,
         overdue=overdue,
+        returned=_return_out(returned_of(case, case_doc(case)), short=True),
     )
 
 
@@ -515,6 +631,19 @@ def case_step_act(request: ApiRequest, case_id: int, payload: ActIn):
         note=payload.note,
         data=payload.data,
     )
+    return _case_out(case_for_staff(request.auth, case_id), request.auth)
+
+
+@router.patch(
+    "/cases/{case_id}",
+    response=responses(CaseOut, 401, 403, 404, 409, *BODY),
+    summary="Koreksi data permohonan",
+)
+def case_correct_api(request: ApiRequest, case_id: int, payload: CaseCorrectIn):
+    """Correct the applicant, the subject and the letter's data (the front office, while the
+    case stands at one of its steps: else 409); every change is recorded in `corrections`."""
+    case_for_staff(request.auth, case_id)  # another office's case: 404, not 403
+    case_correct(case_id=case_id, user=request.auth, values=payload.values(), seen_seq=payload.seq)
     return _case_out(case_for_staff(request.auth, case_id), request.auth)
 
 

@@ -1,4 +1,4 @@
-"""Forms of the case pages: the walk-in registration.
+"""Forms of the case pages: the walk-in registration and the correction of a case's data.
 
 A step's own inputs are read by its kind (`layan/cases/steps/`).
 
@@ -11,7 +11,15 @@ from typing import Any
 
 from django import forms
 
-from layan.cases.services import Applicant, CaseError, Subject
+from layan.cases.models import Case
+from layan.cases.services import (
+    CORRECTABLE,
+    Applicant,
+    CaseError,
+    Correctable,
+    Subject,
+    correctable_value,
+)
 from layan.catalogue.models import Service
 
 RELATIONS = [
@@ -118,3 +126,57 @@ class WalkInForm(forms.Form):
     def add_case_error(self, error: CaseError) -> None:
         """Show the service's reason next to the field it names (else above the form)."""
         self.add_error(ERROR_FIELDS.get(error.field), str(error))
+
+
+def _correction_field(name: str, spec: Correctable, case: Case) -> forms.Field:
+    if name.endswith(".nik"):
+        return forms.CharField(label=spec.label, max_length=32, required=False, widget=_nik_input())
+    if name == "subject.relation":
+        known = [value for value, _ in RELATIONS]
+        current = correctable_value(case, name)
+        extra = [(current, current)] if current not in known else []
+        return forms.ChoiceField(label=spec.label, choices=[("", "—"), *RELATIONS, *extra],
+                                 required=False)  # fmt: skip
+    widget = forms.TextInput(attrs={"autocomplete": "off"})
+    if name == "applicant.phone":
+        widget = forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"})
+    return forms.CharField(label=spec.label, max_length=spec.max_length, required=False,
+                           widget=widget, strip=False)  # fmt: skip
+
+
+class CorrectionForm(forms.Form):
+    """Koreksi data: every correctable value of a case, filled with what it holds now.
+
+    Fields are named by their API path with underscores (`subject.data.sekolah` is
+    `subject_data_sekolah`); `case_correct` decides what changed and whether it is valid.
+    """
+
+    def __init__(self, data=None, *, case: Case):
+        initial = {_form_name(name): correctable_value(case, name) for name in CORRECTABLE}
+        super().__init__(data, initial=initial, prefix="koreksi")
+        for name, spec in CORRECTABLE.items():
+            self.fields[_form_name(name)] = _correction_field(name, spec, case)
+
+    def values(self) -> dict[str, str]:
+        """The posted values by field path, NIKs with the separators of printed cards removed."""
+        values = {}
+        for name in CORRECTABLE:
+            value = self.cleaned_data.get(_form_name(name)) or ""
+            values[name] = _nik_clean(value) if name.endswith(".nik") else value
+        return values
+
+    def applicant_fields(self) -> list[forms.BoundField]:
+        return [self[_form_name(n)] for n in CORRECTABLE if n.startswith("applicant.")]
+
+    def subject_fields(self) -> list[forms.BoundField]:
+        return [self[_form_name(n)] for n in CORRECTABLE if n.startswith("subject.")]
+
+    def add_case_error(self, error: CaseError) -> None:
+        """Each problem of `case_correct` next to the field it names."""
+        for name, reason in error.errors:
+            field = _form_name(name) if name in CORRECTABLE else None
+            self.add_error(field, reason)
+
+
+def _form_name(path: str) -> str:
+    return path.replace(".", "_")

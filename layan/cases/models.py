@@ -66,6 +66,13 @@ class Case(models.Model):
     paused_at = models.DateTimeField(null=True, blank=True)
     pauses = models.JSONField("jeda", default=list, blank=True)
     finished_at = models.DateTimeField("selesai", null=True, blank=True)
+    # Set while the case stands at the step it was sent back to (kembalikan, a second try
+    # at a checklist), cleared by the next action on it: the queue lists these first.
+    returned_at = models.DateTimeField("dikembalikan", null=True, blank=True)
+    # The record of the return: its note is the reason, its user who sent it back.
+    return_record = models.ForeignKey(
+        "StepRecord", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -80,14 +87,27 @@ class Case(models.Model):
                 | Q(state__in=sorted(OPEN_STATES), finished_at__isnull=True),
                 name="case_finished_iff_ended",
             ),
+            # Only an open case stands returned: ending it clears the mark.
+            models.CheckConstraint(
+                condition=Q(returned_at__isnull=True) | Q(finished_at__isnull=True),
+                name="case_returned_only_open",
+            ),
         ]
         indexes = [
-            # Serves the work queue: an office's open cases at a role, most urgent first.
+            # Serves the work queue (selectors.queue): an office's open cases at a role,
+            # returned ones first (oldest return first), then most urgent first. Partial, on
+            # the open states, so the whole ORDER BY is read off the index: no sort step.
             models.Index(
-                fields=["office", "state", "current_role", "step_deadline"], name="case_queue"
+                fields=["office", "current_role", "returned_at", "step_deadline", "created_at"],
+                condition=Q(state__in=OPEN_STATES),
+                name="case_queue",
             ),
-            # Serves the office-wide list of open steps, most urgent first.
-            models.Index(fields=["office", "state", "step_deadline"], name="case_open_steps"),
+            # Serves the office-wide list of open steps (the queue's "semua" tab), same order.
+            models.Index(
+                fields=["office", "returned_at", "step_deadline", "created_at"],
+                condition=Q(state__in=OPEN_STATES),
+                name="case_open_steps",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -96,6 +116,11 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    @property
+    def is_returned(self) -> bool:
+        """Sent back for revision and not acted on since."""
+        return self.is_open and self.returned_at is not None
 
     @property
     def subject_or_applicant_nik(self) -> str:

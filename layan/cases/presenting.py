@@ -9,6 +9,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from layan.cases import sla
 from layan.cases.models import Case
@@ -60,3 +61,38 @@ def expected_finish(case: Case, doc: ServiceDoc) -> str:
     local = timezone.localtime(case.deadline, ZoneInfo(case.office.time_zone))
     when = f"paling lambat {local:%d/%m/%Y %H:%M} {local.tzname()}"
     return f"{when} ({promise})" if promise else when
+
+
+# A queue line or list row shows this much of a return's reason; the case page all of it.
+RETURN_REASON_SHORT = 80
+
+
+@dataclass(frozen=True)
+class Returned:
+    """Why a case was sent back to the step it stands at: from which step, by whom, when."""
+
+    at: datetime
+    step: str
+    step_label: str
+    actor: str
+    by: str
+    reason: str
+
+    @property
+    def reason_short(self) -> str:
+        return Truncator(" ".join(self.reason.split())).chars(RETURN_REASON_SHORT)
+
+
+def returned_of(case: Case, doc: ServiceDoc) -> Returned | None:
+    """The return the case stands at, or None (not returned, or acted on since)."""
+    record = case.return_record if case.is_returned else None
+    if record is None or case.returned_at is None:
+        return None
+    return Returned(
+        at=case.returned_at,
+        step=record.step,
+        step_label=step_label(doc, record.step),
+        actor=actor_label(doc, record.step),
+        by=str(record.user) if record.user else "sistem",
+        reason=record.note,
+    )

@@ -1,5 +1,6 @@
 """Reading cases: work queues, one case for a staff member, the public view of a case."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import F, Q, QuerySet
@@ -7,6 +8,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 
 from layan.cases.models import OPEN_STATES, Case, CaseState, Referral
+from layan.cases.services import CORRECT_ACTION, CORRECTABLE, Change
+from layan.core.audit import audit_of
 from layan.offices.models import Office
 from layan.offices.selectors import memberships_of, office_for_staff
 
@@ -36,16 +39,44 @@ def attachment_response(case: Case, attachment_id: int) -> FileResponse:
     return response
 
 
+@dataclass(frozen=True)
+class Correction:
+    """One correction of a case's data: who made it, when, and each value before and after."""
+
+    at: datetime
+    by: str
+    changes: list[Change]
+
+
+def case_corrections(case: Case) -> list[Correction]:
+    """The case's corrections, oldest first (page and API alike)."""
+    shown = []
+    for event in audit_of(case).filter(action=CORRECT_ACTION):
+        changes = [
+            Change(
+                field=name,
+                label=CORRECTABLE[name].label if name in CORRECTABLE else name,
+                before=str(event.before.get(name, "")),
+                after=str(after),
+            )
+            for name, after in event.after.items()
+        ]
+        shown.append(Correction(event.at, str(event.actor) if event.actor else "sistem", changes))
+    return shown
+
+
 def queue(*, office: Office, roles: set[str] | None = None) -> QuerySet[Case]:
     """Open cases of an office, at steps of the given roles (all roles when None).
 
-    Overdue and soonest-due first; steps without a standard time come last.
+    Cases sent back for revision first; then overdue and soonest-due first; steps
+    without a standard time come last.
     """
     cases = Case.objects.filter(office=office, state__in=OPEN_STATES)
     if roles is not None:
         cases = cases.filter(current_role__in=roles)
-    return cases.select_related("office", "service", "version").order_by(
-        F("step_deadline").asc(nulls_last=True), "created_at"
+    # Returned cases first (the oldest return first), then by deadline: the order of case_queue.
+    return cases.select_related("office", "service", "version", "return_record__user").order_by(
+        F("returned_at").asc(nulls_last=True), F("step_deadline").asc(nulls_last=True), "created_at"
     )
 
 
@@ -98,8 +129,10 @@ def cases_listed(user, filters, now: datetime) -> QuerySet[Case]:
         cases = cases.filter(Q(step_deadline__lt=now) | Q(deadline__lt=now), state=CaseState.OPEN)
     # Open cases are exactly those without finished_at (a database constraint), so
     # "finished_at desc, nulls first" puts them first, then the latest ended.
-    return cases.select_related("office", "service").order_by(
+    # Among the open ones, returned cases first, as in the work queue.
+    return cases.select_related("office", "service", "return_record__user").order_by(
         F("finished_at").desc(nulls_first=True),
+        F("returned_at").asc(nulls_last=True),
         F("step_deadline").asc(nulls_last=True),
         "created_at",
         "pk",

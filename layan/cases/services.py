@@ -24,18 +24,21 @@ from layan.cases.models import (
     StepRecord,
     tracking_code_new,
 )
+from layan.cases.presenting import actor_label, step_label
 from layan.cases.steps import kind_of
 from layan.cases.steps.base import Act, CaseConflict, CaseError, Kind, StepEffect
 from layan.cases.steps.checklist import brought
 from layan.cases.steps.form import is_attachment
+from layan.cases.steps.registry_check import last_check_evidence
 from layan.catalogue import graph
 from layan.catalogue.models import ServiceVersion
-from layan.catalogue.schema import ServiceDoc, Step
+from layan.catalogue.schema import ServiceDoc, Step, StepKind
 from layan.catalogue.selectors import version_doc
+from layan.core.audit import audit_record
 from layan.core.nik import nik_problem
 from layan.core.uploads import sniff_content_type, upload_size_problem
 from layan.offices.models import Office, Role
-from layan.offices.rights import Right, require, rights_of, roles_of
+from layan.offices.rights import Right, may, require, rights_of, roles_of, roles_with
 from layan.registry import storage
 from layan.registry.models import Snapshot
 from layan.registry.scope import in_region, regions_within_q
@@ -247,6 +250,10 @@ def _act(case: Case, doc: ServiceDoc, step: Step, user, outcome, note, data, *, 
         _finish(case, target, now)
     else:
         _enter_step(case, doc, doc.step_map[target], now)
+    # A return marks the case until the next action on it, whatever that is.
+    returned = graph.sends_back(doc, step, outcome)
+    case.returned_at = now if returned else None
+    case.return_record = record if returned else None
     case.save()
     return record
 
@@ -264,6 +271,168 @@ def _finish(case: Case, state: str, now) -> None:
     case.current_step = ""
     case.current_role = ""
     case.step_deadline = None
+
+
+# ---- Corrections ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Correctable:
+    """A value the front office may correct: the case column (or key of its subject_data)."""
+
+    label: str
+    column: str
+    max_length: int
+    data_key: str = ""
+
+
+# What the applicant told the front office, by the API's field path, labelled as the
+# registration form labels it. The letter templates read these (letters/content.py).
+CORRECTABLE: dict[str, Correctable] = {
+    "applicant.name": Correctable("Nama pemohon", "applicant_name", 200),
+    "applicant.nik": Correctable("NIK pemohon", "applicant_nik", 16),
+    "applicant.phone": Correctable("Telepon/WhatsApp", "applicant_phone", 30),
+    "applicant.address": Correctable("Alamat", "applicant_address", 300),
+    "subject.name": Correctable("Nama anak/yang diwakili", "subject_name", 200),
+    "subject.nik": Correctable("NIK anak/yang diwakili", "subject_nik", 16),
+    "subject.relation": Correctable("Hubungan dengan pemohon", "subject_relation", 50),
+    "subject.data.sekolah": Correctable("Sekolah", "subject_data", 200, data_key="sekolah"),
+}
+CORRECT_ACTION = "case.correct"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One corrected value: its field path and label, before and after."""
+
+    field: str
+    label: str
+    before: str
+    after: str
+
+
+def correctable_value(case: Case, name: str) -> str:
+    """The case's present value of a correctable field ('' when not set)."""
+    spec = CORRECTABLE[name]
+    if spec.data_key:
+        return str((case.subject_data or {}).get(spec.data_key) or "")
+    return str(getattr(case, spec.column))
+
+
+def _correction_refusal(case: Case) -> str:
+    """Why the case's data cannot be corrected now ('' when it can)."""
+    if not case.is_open:
+        return (
+            f"Permohonan sudah {case.get_state_display().lower()}; datanya tidak dapat dikoreksi."
+        )
+    if case.current_role not in roles_with(Right.CORRECT):
+        doc = case_doc(case)
+        where = f"{step_label(doc, case.current_step)} ({actor_label(doc, case.current_step)})"
+        return (
+            "Data hanya dapat dikoreksi selama permohonan berada di langkah petugas layanan; "
+            f"kini di langkah {where}."
+        )
+    return ""
+
+
+def case_can_correct(case: Case, user) -> bool:
+    """Whether the user may correct the case's data now (the page shows the form)."""
+    return may(user, case.office, Right.CORRECT) and not _correction_refusal(case)
+
+
+def case_correct(
+    *, case_id: int, user, values: dict[str, str], seen_seq: int | None = None
+) -> list[Change]:
+    """Correct the applicant's, the subject's and the letter's data before drafting again.
+
+    `values` maps field paths of CORRECTABLE to their new text (fields not named stay).
+    Only the front office, only while the case stands at one of its steps; NIKs are
+    checked as at registration. The changed values are recorded with their old ones
+    (AuditEvent "case.correct"); nothing changed, nothing recorded.
+    """
+    unknown = sorted(set(values) - set(CORRECTABLE))
+    if unknown:
+        raise CaseError(f"Isian '{unknown[0]}' tidak dapat dikoreksi.", field=unknown[0])
+    with transaction.atomic():
+        case = Case.objects.select_for_update().select_related("office", "version").get(pk=case_id)
+        require(user, case.office, Right.CORRECT)
+        if seen_seq is not None and seen_seq != case.step_seq:
+            raise CaseConflict("Permohonan sudah berubah sejak halaman ini dibuka; periksa lagi.")
+        if refusal := _correction_refusal(case):
+            raise CaseConflict(refusal)
+        changes = [
+            Change(name, CORRECTABLE[name].label, correctable_value(case, name), new)
+            for name, value in values.items()
+            if (new := _corrected_text(name, value)) != correctable_value(case, name)
+        ]
+        if not changes:
+            return []
+        checked_nik = case.subject_or_applicant_nik
+        for change in changes:
+            _correction_apply(case, change)
+        _check_corrected(case, changes, checked_nik)
+        case.save(update_fields=sorted({CORRECTABLE[c.field].column for c in changes}))
+        audit_record(
+            office=case.office, actor=user, action=CORRECT_ACTION, target=case,
+            summary="Koreksi data: " + ", ".join(c.label for c in changes),
+            before={c.field: c.before for c in changes}, after={c.field: c.after for c in changes},
+        )  # fmt: skip
+    return changes
+
+
+def _corrected_text(name: str, value: str) -> str:
+    # Spaces typed twice or around a name are slips; a NIK's inner space is a mistake to name.
+    return str(value).strip() if name.endswith(".nik") else " ".join(str(value).split())
+
+
+def _correction_apply(case: Case, change: Change) -> None:
+    spec = CORRECTABLE[change.field]
+    if spec.data_key:
+        data = {**(case.subject_data or {}), spec.data_key: change.after}
+        case.subject_data = {k: v for k, v in data.items() if v not in ("", None)}
+    else:
+        setattr(case, spec.column, change.after)
+
+
+def _check_corrected(case: Case, changes: list[Change], checked_nik: str) -> None:
+    """The corrected case's people as registration checks them; every problem named."""
+    problems = []
+    for change in changes:
+        spec = CORRECTABLE[change.field]
+        if len(change.after) > spec.max_length:
+            problems.append(
+                (change.field, f"{spec.label}: paling banyak {spec.max_length} karakter.")
+            )
+    people = [("applicant", True), ("subject", bool(case.subject_name or case.subject_nik))]
+    for prefix, present in people:
+        if not present:
+            continue
+        for part in ("name", "nik"):
+            name = f"{prefix}.{part}"
+            value = correctable_value(case, name)
+            problem = "wajib diisi" if not value else nik_problem(value) if part == "nik" else None
+            if problem and not any(field == name for field, _ in problems):
+                problems.append((name, f"{CORRECTABLE[name].label}: {problem}."))
+    if not problems and case.subject_or_applicant_nik != checked_nik:
+        problems.extend(_register_checked_problem(case, changes))
+    if problems:
+        raise CaseError(" ".join(reason for _, reason in problems), field=problems[0][0],
+                        errors=problems)  # fmt: skip
+
+
+def _register_checked_problem(case: Case, changes: list[Change]) -> list[tuple[str, str]]:
+    """The register was asked about the old NIK: its answer must not be printed for a new one."""
+    evidence = last_check_evidence(case)
+    if not evidence or evidence.get("nik") == case.subject_or_applicant_nik:
+        return []
+    field = next((c.field for c in changes if c.field.endswith(".nik")), "subject.nik")
+    check = kind_of(StepKind.REGISTRY_CHECK).label
+    reason = (
+        f"{CORRECTABLE[field].label}: NIK yang diperiksa pada langkah {check} tidak dapat "
+        "dikoreksi, karena surat menyatakan hasil pemeriksaan NIK itu. Bila NIK-nya memang "
+        "salah, daftarkan permohonan baru dengan NIK yang benar."
+    )
+    return [(field, reason)]
 
 
 def case_pause(*, case_id: int, user, reason: str) -> Case:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("rujukan-terdaftar/", views.referrals_back, name="case-referrals-back"),
     path("<int:pk>/", views.case_detail, name="case-detail"),
     path("<int:pk>/aksi/", views.case_act_view, name="case-act"),
+    path("<int:pk>/koreksi/", views.case_correct_view, name="case-correct"),
     path("<int:pk>/jeda/", views.case_pause_view, name="case-pause"),
     path("<int:pk>/lanjutkan/", views.case_resume_view, name="case-resume"),
     path("<int:pk>/lampiran/", views.attachment_upload, name="case-attachment-add"),

@@ -23,7 +23,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from layan.cases.forms import WalkInForm
+from layan.cases.forms import CorrectionForm, WalkInForm
 from layan.cases.models import Case, Referral, StepRecord
 from layan.cases.presenting import (
     Due,
@@ -32,9 +32,16 @@ from layan.cases.presenting import (
     expected_finish,
     nik_masked,
     outcome_label,
+    returned_of,
     step_label,
 )
-from layan.cases.selectors import attachment_response, case_for_staff, queue, referrals_fulfilled
+from layan.cases.selectors import (
+    attachment_response,
+    case_corrections,
+    case_for_staff,
+    queue,
+    referrals_fulfilled,
+)
 from layan.cases.services import (
     CaseConflict,
     CaseError,
@@ -42,6 +49,8 @@ from layan.cases.services import (
     attachment_choices,
     case_act,
     case_can_act,
+    case_can_correct,
+    case_correct,
     case_create,
     case_doc,
     case_pause,
@@ -88,6 +97,7 @@ class QueueRow:
     actor: str
     nik: str
     due: Due | None
+    returned: str | None = None  # the reason, shortened, of a case sent back for revision
 
 
 @login_required
@@ -125,6 +135,7 @@ def _queue_row(case: Case, now: datetime) -> QueueRow:
         actor=actor_label(doc, case.current_step),
         nik=nik_masked(case.applicant_nik),
         due=due_of(case, case.step_deadline, now),
+        returned=returned.reason_short if (returned := returned_of(case, doc)) else None,
     )
 
 
@@ -249,6 +260,7 @@ def _case_context(
     errors: dict | None = None,
     posted: QueryDict | None = None,
     notice: str = "",
+    correction: CorrectionForm | None = None,
 ) -> dict:
     doc = case_doc(case)
     errors = errors or {}
@@ -280,6 +292,10 @@ def _case_context(
         "notice": notice,
         "posted_note": posted.get("note", "") if posted else "",
         "panels": case_panels(request, case),
+        "returned": returned_of(case, doc),
+        "correction": correction
+        or (CorrectionForm(case=case) if case_can_correct(case, request.user) else None),
+        "corrections": case_corrections(case),
     }
 
 
@@ -419,6 +435,35 @@ def case_resume_view(request: StaffRequest, office: str, pk: int) -> HttpRespons
         return _case_page(request, office_obj, case.pk, status=409, notice=str(exc))
     messages.success(request, "Permohonan dilanjutkan.")
     return _after_change(request, office_obj, case.pk)
+
+
+@login_required
+@require_POST
+def case_correct_view(request: StaffRequest, office: str, pk: int) -> HttpResponse:
+    """Koreksi data: case_correct with the posted form; each problem next to its field."""
+    office_obj, case = _case_of(request, office, pk)
+    form = CorrectionForm(request.POST, case=case)
+    if form.is_valid():
+        try:
+            changes = case_correct(
+                case_id=case.pk,
+                user=request.user,
+                values=form.values(),
+                seen_seq=_seen_seq(request),
+            )
+        except CaseConflict as exc:
+            return _case_page(request, office_obj, case.pk, status=409, notice=str(exc))
+        except CaseError as exc:
+            form.add_case_error(exc)
+        else:
+            if changes:
+                messages.success(
+                    request, "Data dikoreksi: " + ", ".join(c.label for c in changes) + "."
+                )
+            else:
+                messages.info(request, "Tidak ada data yang berubah.")
+            return _after_change(request, office_obj, case.pk)
+    return _case_page(request, office_obj, case.pk, status=422, correction=form)
 
 
 # ---- Attachments ---------------------------------------------------------------------

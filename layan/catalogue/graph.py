@@ -37,6 +37,16 @@ def is_end(target: str) -> bool:
     return target in END_STATES
 
 
+def sends_back(doc: ServiceDoc, step: Step, outcome: str) -> bool:
+    """Whether an outcome sends the case back for revision: it leads to this step or an
+    earlier one of the definition (kembalikan, or a second try at a checklist), not to an end."""
+    target = step_target(step, outcome)
+    if is_end(target):
+        return False
+    order = [s.key for s in doc.steps]
+    return order.index(target) <= order.index(step.key)
+
+
 def all_paths(doc: ServiceDoc, *, max_visits: int = 2) -> list[list[tuple[str, str]]]:
     """Every path from the first step to an end, as (step, outcome) pairs.
 

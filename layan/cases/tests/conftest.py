@@ -5,6 +5,7 @@ from datetime import datetime
 import pytest
 from django.utils import timezone
 
+from layan.cases.tests.revision import bone_staff, returned_case  # noqa: F401
 from layan.offices.models import Office, Role
 from layan.registry.importing import registry_import
 from layan.registry.tests.factories import make_nik, person, write_dtks
