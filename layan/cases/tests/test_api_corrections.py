@@ -5,6 +5,7 @@ the field."""
 import pytest
 
 from layan.cases.models import Case
+from layan.cases.services import CORRECTABLE
 from layan.cases.testing import step_act, walk
 from layan.cases.tests.revision import kip_case
 from layan.core.api_auth import token_issue
@@ -110,3 +111,19 @@ def test_the_openapi_document_describes_the_correction(client, seeded):
     schemas = document["components"]["schemas"]
     assert set(schemas["CaseCorrectIn"]["properties"]) == {"applicant", "subject", "seq"}
     assert schemas["ApplicantPatch"]["properties"]["nik"]["title"] == "NIK pemohon"
+
+
+def test_the_schema_names_exactly_the_correctable_fields(client, seeded):
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+
+    def paths(name: str, prefix: str = "") -> set[str]:
+        found = set()
+        for key, prop in schemas[name]["properties"].items():
+            refs = [o["$ref"] for o in prop.get("anyOf", []) if "$ref" in o]
+            if refs:
+                found |= paths(refs[0].rsplit("/", 1)[1], f"{prefix}{key}.")
+            elif key != "seq":
+                found.add(f"{prefix}{key}")
+        return found
+
+    assert paths("CaseCorrectIn") == set(CORRECTABLE)

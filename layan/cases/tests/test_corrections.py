@@ -3,9 +3,11 @@ front office, only at its steps, NIKs checked as at registration, every change r
 and the next draft of the letter carries it."""
 
 import subprocess
+import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.urls import reverse
 
 from layan.cases.models import Case
@@ -13,6 +15,7 @@ from layan.cases.services import (
     CORRECT_ACTION,
     CaseConflict,
     CaseError,
+    case_act,
     case_correct,
 )
 from layan.cases.testing import step_act, walk
@@ -286,3 +289,48 @@ def test_the_page_tells_of_a_case_that_moved_meanwhile(client, returned_case, bo
     response = client.post(_url("case-correct", returned_case), form)
     assert response.status_code == 409
     assert "berubah sejak halaman ini dibuka" in response.content.decode()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs PostgreSQL: SQLite's in-memory test database locks whole tables across threads",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_correction_racing_the_redraft_is_in_the_letter_or_refused(
+    returned_case, bone_staff, tmp_path
+):
+    seen = returned_case.step_seq
+    start = threading.Barrier(2)
+    results: dict[str, str] = {}
+
+    def correct():
+        start.wait()
+        try:
+            case_correct(case_id=returned_case.pk, user=bone_staff["petugas"],
+                         values={"subject.name": NEW_CHILD}, seen_seq=seen)  # fmt: skip
+            results["correct"] = "ok"
+        except CaseConflict:
+            results["correct"] = "conflict"
+        finally:
+            connection.close()
+
+    def redraft():
+        start.wait()
+        try:
+            case_act(case_id=returned_case.pk, user=bone_staff["petugas"], step="buat_surat")
+            results["draft"] = "ok"
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=correct), threading.Thread(target=redraft)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results["draft"] == "ok"
+    letter = Letter.objects.filter(case=returned_case).latest("pk")
+    corrected = Case.objects.get(pk=returned_case.pk).subject_name == NEW_CHILD
+    # Either the correction came first and the new draft carries it, or it was refused.
+    assert (results["correct"], corrected) in {("ok", True), ("conflict", False)}
+    assert (NEW_CHILD in _pdf_text(letter_current_pdf(letter), tmp_path)) is corrected
+    assert len(_events(returned_case)) == (1 if corrected else 0)
