@@ -465,7 +465,7 @@ def _case_out(case: Case, user) -> CaseOut:
         step=_step_out(case, step) if step else None,
         can_act=can_act,
         outcomes=kind_of(step.kind).choosable(step) if step and can_act else [],
-        returned=_return_out(returned_of(case, case_doc(case))),
+        returned=_return_out(returned_of(case)),
         sla=_sla_out(case),
         applicant=PersonOut(
             name=case.applicant_name,
@@ -525,7 +525,7 @@ def _row_out(case: Case, now: datetime) -> CaseRowOut:
         step_deadline=case.step_deadline,
         deadline=case.deadline,
         overdue=overdue,
-        returned=_return_out(returned_of(case, case_doc(case)), short=True),
+        returned=_return_out(returned_of(case), short=True),
     )
 
 

@@ -15,6 +15,7 @@ from layan.cases import sla
 from layan.cases.models import Case
 from layan.cases.steps import kind_of
 from layan.catalogue.schema import ServiceDoc
+from layan.catalogue.selectors import version_doc
 
 
 def step_label(doc: ServiceDoc, key: str) -> str:
@@ -83,11 +84,15 @@ class Returned:
         return Truncator(" ".join(self.reason.split())).chars(RETURN_REASON_SHORT)
 
 
-def returned_of(case: Case, doc: ServiceDoc) -> Returned | None:
-    """The return the case stands at, or None (not returned, or acted on since)."""
+def returned_of(case: Case) -> Returned | None:
+    """The return the case stands at, or None (not returned, or acted on since).
+
+    Reads the definition only for a returned case: a list of cases asks every row.
+    """
     record = case.return_record if case.is_returned else None
     if record is None or case.returned_at is None:
         return None
+    doc = version_doc(case.version)
     return Returned(
         at=case.returned_at,
         step=record.step,

@@ -129,8 +129,10 @@ def cases_listed(user, filters, now: datetime) -> QuerySet[Case]:
         cases = cases.filter(Q(step_deadline__lt=now) | Q(deadline__lt=now), state=CaseState.OPEN)
     # Open cases are exactly those without finished_at (a database constraint), so
     # "finished_at desc, nulls first" puts them first, then the latest ended.
-    # Among the open ones, returned cases first, as in the work queue.
-    return cases.select_related("office", "service", "return_record__user").order_by(
+    # Among the open ones, returned cases first, as in the work queue. A returned row reads
+    # its step labels from the version's definition (cached by id): not its text per row.
+    cases = cases.select_related("office", "service", "version", "return_record__user")
+    return cases.defer("version__data", "version__source_text").order_by(
         F("finished_at").desc(nulls_first=True),
         F("returned_at").asc(nulls_last=True),
         F("step_deadline").asc(nulls_last=True),

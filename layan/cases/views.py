@@ -135,7 +135,7 @@ def _queue_row(case: Case, now: datetime) -> QueueRow:
         actor=actor_label(doc, case.current_step),
         nik=nik_masked(case.applicant_nik),
         due=due_of(case, case.step_deadline, now),
-        returned=returned.reason_short if (returned := returned_of(case, doc)) else None,
+        returned=returned.reason_short if (returned := returned_of(case)) else None,
     )
 
 
@@ -292,7 +292,7 @@ def _case_context(
         "notice": notice,
         "posted_note": posted.get("note", "") if posted else "",
         "panels": case_panels(request, case),
-        "returned": returned_of(case, doc),
+        "returned": returned_of(case),
         "correction": correction
         or (CorrectionForm(case=case) if case_can_correct(case, request.user) else None),
         "corrections": case_corrections(case),

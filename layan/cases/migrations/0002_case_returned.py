@@ -4,10 +4,36 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+# Frozen here, as a migration must be: the end states and open states of 0001.
+END_STATES = {"selesai", "ditolak", "dirujuk"}
+OPEN_STATES = ["berjalan", "menunggu"]
+
+
+def mark_standing_returns(apps, schema_editor):
+    """Open cases whose last record sent them back to the step they stand at get the mark."""
+    Case = apps.get_model("cases", "Case")
+    StepRecord = apps.get_model("cases", "StepRecord")
+    ServiceVersion = apps.get_model("catalogue", "ServiceVersion")
+    steps_of = {pk: data.get("steps", []) for pk, data in ServiceVersion.objects.values_list("pk", "data")}
+    for case in Case.objects.filter(state__in=OPEN_STATES).only("pk", "version_id", "current_step").iterator():
+        last = StepRecord.objects.filter(case_id=case.pk).order_by("-seq").first()
+        steps = steps_of.get(case.version_id, [])
+        order = [step["key"] for step in steps]
+        step = next((step for step in steps if last and step["key"] == last.step), None)
+        if step is None:
+            continue
+        target = (step.get("outcomes") or {}).get(last.outcome) or step.get("next")
+        if target != case.current_step or target in END_STATES or target not in order:
+            continue
+        if order.index(target) <= order.index(last.step):
+            Case.objects.filter(pk=case.pk).update(returned_at=last.finished_at, return_record=last)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0001_initial'),
+        ('catalogue', '0001_initial'),
     ]
 
     operations = [
@@ -41,4 +67,5 @@ class Migration(migrations.Migration):
             model_name='case',
             constraint=models.CheckConstraint(condition=models.Q(('returned_at__isnull', True), ('finished_at__isnull', True), _connector='OR'), name='case_returned_only_open'),
         ),
+        migrations.RunPython(mark_standing_returns, migrations.RunPython.noop),
     ]
