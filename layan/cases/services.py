@@ -325,11 +325,13 @@ def _correction_refusal(case: Case) -> str:
         return (
             f"Permohonan sudah {case.get_state_display().lower()}; datanya tidak dapat dikoreksi."
         )
-    if case.current_role not in roles_with(Right.CORRECT):
+    correcting = roles_with(Right.CORRECT)
+    if case.current_role not in correcting:
         doc = case_doc(case)
         where = f"{step_label(doc, case.current_step)} ({actor_label(doc, case.current_step)})"
+        holders = ", ".join(Role(role).label for role in sorted(correcting))
         return (
-            "Data hanya dapat dikoreksi selama permohonan berada di langkah petugas layanan; "
+            f"Data hanya dapat dikoreksi selama permohonan berada di langkah {holders}; "
             f"kini di langkah {where}."
         )
     return ""
@@ -407,10 +409,11 @@ def _check_corrected(case: Case, changes: list[Change], checked_nik: str) -> Non
     for prefix, present in people:
         if not present:
             continue
-        for part in ("name", "nik"):
-            name = f"{prefix}.{part}"
+        for name in (f"{prefix}.name", f"{prefix}.nik"):
             value = correctable_value(case, name)
-            problem = "wajib diisi" if not value else nik_problem(value) if part == "nik" else None
+            problem = nik_problem(value) if value and name.endswith(".nik") else None
+            if not value:
+                problem = "wajib diisi"
             if problem and not any(field == name for field, _ in problems):
                 problems.append((name, f"{CORRECTABLE[name].label}: {problem}."))
     if not problems and case.subject_or_applicant_nik != checked_nik:
