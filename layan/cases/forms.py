@@ -128,9 +128,15 @@ class WalkInForm(forms.Form):
         self.add_error(ERROR_FIELDS.get(error.field), str(error))
 
 
+# The applicant's name and NIK cannot be emptied (registration needs them); the rest may.
+_CORRECTION_REQUIRED = {"applicant.name", "applicant.nik"}
+
+
 def _correction_field(name: str, spec: Correctable, case: Case) -> forms.Field:
+    required = name in _CORRECTION_REQUIRED
     if name.endswith(".nik"):
-        return forms.CharField(label=spec.label, max_length=32, required=False, widget=_nik_input())
+        return forms.CharField(label=spec.label, max_length=32, required=required,
+                               widget=_nik_input())  # fmt: skip
     if name == "subject.relation":
         known = [value for value, _ in RELATIONS]
         current = correctable_value(case, name)
@@ -140,7 +146,7 @@ def _correction_field(name: str, spec: Correctable, case: Case) -> forms.Field:
     widget = forms.TextInput(attrs={"autocomplete": "off"})
     if name == "applicant.phone":
         widget = forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"})
-    return forms.CharField(label=spec.label, max_length=spec.max_length, required=False,
+    return forms.CharField(label=spec.label, max_length=spec.max_length, required=required,
                            widget=widget, strip=False)  # fmt: skip
 
 

@@ -334,3 +334,15 @@ def test_a_correction_racing_the_redraft_is_in_the_letter_or_refused(
     assert (results["correct"], corrected) in {("ok", True), ("conflict", False)}
     assert (NEW_CHILD in _pdf_text(letter_current_pdf(letter), tmp_path)) is corrected
     assert len(_events(returned_case)) == (1 if corrected else 0)
+
+
+def test_the_page_marks_only_what_may_be_left_empty_as_optional(client, returned_case, bone_staff):
+    client.force_login(bone_staff["petugas"])
+    page = client.get(_url("case-detail", returned_case)).content.decode()
+    form = page[page.index('id="koreksi"') : page.index('id="tindakan"')]
+    assert 'for="id_koreksi-applicant_name">Nama pemohon</label>' in form
+    phone = 'for="id_koreksi-applicant_phone">Telepon/WhatsApp <span class="muted">(opsional)'
+    assert phone in form
+    emptied = _form(returned_case, applicant_name="")
+    response = client.post(_url("case-correct", returned_case), emptied)
+    assert response.status_code == 422 and _events(returned_case) == []
