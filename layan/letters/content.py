@@ -165,10 +165,15 @@ def letter_layout(
             place=sign.place, title_lines=sign.title_lines, name=sign.name, nip=sign.nip
         ),
         verify_url=verify_url(code),
-        footer=(
-            "Dokumen ini ditandatangani secara elektronik. Keasliannya dapat diperiksa dengan "
-            f"memindai kode QR atau di {verify_url(code)}"
-        ),
+        footer=issued_footer(code),
+    )
+
+
+def issued_footer(code: str) -> str:
+    """The footer of a signed letter (a draft's says it is not signed yet)."""
+    return (
+        "Dokumen ini ditandatangani secara elektronik. Keasliannya dapat diperiksa dengan "
+        f"memindai kode QR atau di {verify_url(code)}"
     )
 
 
