@@ -134,8 +134,10 @@ class Letter(models.Model):
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Who the letter names as its signer (set when drafted): only that person signs it.
     signer_name = models.CharField("penanda tangan", max_length=200, blank=True)
     signer_title = models.CharField("jabatan penanda tangan", max_length=300, blank=True)
+    signer_nip = models.CharField("NIP penanda tangan", max_length=30, blank=True)
     sha256 = models.CharField("SHA-256 surat terbit", max_length=64, blank=True)
     # Where the renderer left room: {"signature": box, "stamp": box, "parafs": {label: box}}.
     boxes = models.JSONField(default=dict)

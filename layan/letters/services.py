@@ -7,6 +7,7 @@ the number sequence as they were.
 
 import dataclasses
 import hashlib
+import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -137,6 +138,7 @@ def _draft_make(case: Case, doc: ServiceDoc, step: Step, user, members: list[Cas
     code = verify_code_new()
     layout = _draft_layout(case, doc, step, members, code)
     rendered = letter_render(layout)
+    named = layout.signer
     person = case.subject_name or case.applicant_name
     letter = Letter.objects.create(
         office=case.office, case=case, template=template.code, name=template.name,
@@ -144,7 +146,8 @@ def _draft_make(case: Case, doc: ServiceDoc, step: Step, user, members: list[Cas
         series=template.numbering.series or template.code, created_by=user,
         boxes={"signature": list(rendered.signature_box), "stamp": list(rendered.stamp_box),
                "parafs": {k: list(v) for k, v in rendered.paraf_boxes.items()}},
-        content_sha256=_content_sha256(layout),
+        content_sha256=_content_sha256(layout), signer_name=named.name,
+        signer_title=" ".join(named.title_lines).rstrip(","), signer_nip=named.nip,
     )  # fmt: skip
     LetterCase.objects.bulk_create(
         [LetterCase(letter=letter, case=member, order=i) for i, member in enumerate(members)]
@@ -270,17 +273,46 @@ def letter_return(*, case: Case, user, note: str):
     return letter, companions
 
 
+def _plain(text: str) -> str:
+    return " ".join(text.replace(",", " ").replace(".", " ").lower().split())
+
+
+def _signer_check(letter: Letter, user) -> None:
+    """Only the person the letter names signs it: the block shows the signer's own name and
+    NIP (Permendagri 1/2023 Pasal 44 ayat (3); docs/design/letters.md).
+
+    Compared by NIP where both have one, else by name; an account with neither (a test
+    or demo account) has nothing to compare.
+    """
+    if letter.signer_nip and user.nip:
+        same = re.sub(r"\D", "", letter.signer_nip) == re.sub(r"\D", "", user.nip)
+    elif letter.signer_name and user.full_name:
+        same = _plain(letter.signer_name) == _plain(user.full_name)
+    else:
+        return
+    if not same:
+        nip = f" (NIP. {letter.signer_nip})" if letter.signer_nip else ""
+        raise LetterError(
+            f"Surat ini disiapkan untuk ditandatangani oleh {letter.signer_name}{nip}, "
+            f"bukan oleh {user.full_name or user.username}. Bila Anda pelaksana tugas atau "
+            "pelaksana harian, minta admin kantor mencatat Anda sebagai kepala dinas (Plt./Plh.), "
+            "lalu kembalikan draf agar dibuat ulang atas nama Anda.",
+            field="step",
+        )
+
+
 def letter_sign(*, case: Case, doc: ServiceDoc, step: Step, user, data: dict):
     """Sign: take the next number, fill number and date, add the signature; the letter is issued."""
     _confirm(user, data, "tanda tangan")
     letter, companions = _letter_in_progress(case)
+    _signer_check(letter, user)
     template = template_of(doc, letter.template)
     office = case.office
     now = timezone.now()
     local = timezone.localtime(now, ZoneInfo(office.time_zone))
     seq, number, period = number_take(office=office, series=letter.series,
                                       numbering=template.numbering, on=local.date())  # fmt: skip
-    name = user.full_name or user.username
+    name = user.full_name or letter.signer_name or user.username
     request = SignRequest(
         field_name="ttd", box=tuple(letter.boxes["signature"]),
         reason=f"Penandatanganan surat {number}", location=office.name,
@@ -294,11 +326,13 @@ def letter_sign(*, case: Case, doc: ServiceDoc, step: Step, user, data: dict):
     )  # fmt: skip
     pdf = pdf_sign(letter_current_pdf(letter), key=signer_key_for(office, user), request=request)
     _revision_add(letter, RevisionKind.SIGNATURE, pdf, user)
-    sign = content.signatory(office, doc, template)
     letter.state = LetterState.ISSUED
     letter.seq, letter.number, letter.period = seq, number, period
     letter.issued_at, letter.signed_by, letter.sha256 = now, user, _sha256(pdf)
-    letter.signer_name, letter.signer_title = name, " ".join(sign.title_lines).rstrip(",")
+    if not letter.signer_title:  # a draft made before the letter recorded its signer
+        sign = content.signatory(office, doc, template)
+        letter.signer_title = " ".join(sign.title_lines).rstrip(",")
+    letter.signer_name = name
     letter.save()
     _event(letter, "terbit", user, number)
     return letter, companions
