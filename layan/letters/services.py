@@ -15,8 +15,8 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from layan.cases.models import Case, CaseState
-from layan.cases.services import CaseConflict, CaseError
-from layan.catalogue.schema import LetterTemplate, ServiceDoc, Step
+from layan.cases.services import CaseConflict, CaseError, _acting_role, case_doc
+from layan.catalogue.schema import LetterTemplate, ServiceDoc, Step, StepKind
 from layan.letters import content
 from layan.letters.keys import signer_key_for
 from layan.letters.models import (
@@ -174,9 +174,6 @@ def letter_draft_prepare(*, case_id: int, user) -> Letter:
     A draft made earlier and not sent is replaced (kept, marked `diganti`). Sending it
     on is the draft_letter step itself (`letter_draft`), which uses this draft.
     """
-    from layan.cases.services import _acting_role, case_doc
-    from layan.catalogue.schema import StepKind
-
     with transaction.atomic():
         case = Case.objects.select_for_update().select_related("office", "version").get(pk=case_id)
         doc = case_doc(case)

@@ -15,7 +15,8 @@ from layan.cases.steps import kind_of
 from layan.cases.steps.base import Act, Kind, StepEffect
 from layan.catalogue.schema import ServiceDoc, Step, StepKind
 from layan.letters import services
-from layan.letters.models import Letter
+from layan.letters.models import Letter, LetterState
+from layan.letters.selectors import letter_of_case
 
 AGREE, RETURN = "setuju", "kembalikan"
 
@@ -97,10 +98,9 @@ class DraftLetter(Kind):
         return _summary(record)
 
     def form_context(self, doc, step, case, posted, errors) -> dict[str, Any]:
-        from layan.letters.selectors import letter_of_case
-
+        # The draft the officer made to read before sending (the letters panel makes it).
         letter = letter_of_case(case)
-        prepared = letter if letter is not None and letter.state == "draf" else None
+        prepared = letter if letter is not None and letter.state == LetterState.DRAFT else None
         return {"password_for": "paraf" if step.paraf else "", "draft": prepared}
 
 

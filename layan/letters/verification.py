@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 
 from pyhanko.pdf_utils.reader import PdfFileReader
 
+from layan.cases.presenting import actor_label, step_label
+from layan.cases.services import case_doc
+from layan.catalogue.schema import StepKind
 from layan.letters.keys import trust_roots
 from layan.letters.models import Letter, LetterState
 from layan.letters.signing import SignatureCheck, pdf_signatures_check
@@ -67,10 +70,6 @@ def signature_labels(letter: Letter | None) -> dict[str, str]:
     labels = {"ttd": "Tanda tangan"}
     if letter is None:
         return labels
-    from layan.cases.presenting import actor_label, step_label
-    from layan.cases.services import case_doc
-    from layan.catalogue.schema import StepKind
-
     doc = case_doc(letter.case)
     for step in doc.steps:
         named = f"{step_label(doc, step.key)} {actor_label(doc, step.key)}".strip()

@@ -6,13 +6,15 @@ letter is a 404, and only a kadin may revoke.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from layan.cases.models import Case
-from layan.cases.services import CaseConflict
+from layan.cases.services import CaseConflict, case_doc
+from layan.catalogue.schema import StepKind
 from layan.letters.models import Letter, LetterState
 from layan.letters.selectors import letter_for_staff, letter_of_case
 from layan.letters.services import (
@@ -49,9 +51,6 @@ def case_letter_panel(request: HttpRequest, case: Case) -> dict | None:
 
 
 def _at_draft_step(case: Case) -> bool:
-    from layan.cases.services import case_doc
-    from layan.catalogue.schema import StepKind
-
     if not case.is_open:
         return False
     step = case_doc(case).step_map.get(case.current_step)
@@ -62,9 +61,6 @@ def _at_draft_step(case: Case) -> bool:
 @require_POST
 def letter_draft_view(request: HttpRequest, office: str, case_id: int) -> HttpResponse:
     """Make the draft of the case's letter and open it; the case stays at its draft step."""
-    from django.core.exceptions import PermissionDenied
-    from django.shortcuts import get_object_or_404
-
     office_obj = office_for_staff(request.user, office)
     case = get_object_or_404(Case, pk=case_id, office=office_obj)
     try:

@@ -46,3 +46,15 @@ def test_a_changed_file_is_refused_in_words_people_know(client, issued):
     html = client.post("/verifikasi/", {"berkas": upload}).content.decode()
     assert "TIDAK SAH" in html
     assert "paraf_kabid" not in html and "'ttd'" not in html
+
+
+def test_the_api_gives_each_signature_its_label(client, issued):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("surat.pdf", letter_current_pdf(issued), "application/pdf")
+    body = client.post("/api/v1/letters/verify", {"file": upload}).json()
+    assert [s["label"] for s in body["signatures"]] == [
+        "Paraf Kepala Bidang Perlindungan dan Jaminan Sosial",
+        "Tanda tangan Kepala Dinas Sosial",
+    ]
+    assert body["signatures"][-1]["signer"] == "Andi Kepala, S.Sos"
