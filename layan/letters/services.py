@@ -158,10 +158,14 @@ def _draft_make(case: Case, doc: ServiceDoc, step: Step, user, members: list[Cas
 
 
 def _prepared(case: Case) -> Letter | None:
-    """The draft made for the officer to read at the case's draft step, not sent on yet."""
+    """The draft made for the officer to read at the case's draft step, not sent on yet.
+
+    Found through its cases, so a batch's draft made from one proposal's page is the
+    one sent from another's.
+    """
     return (
         Letter.objects.select_for_update()
-        .filter(case=case, state=LetterState.DRAFT, revisions__kind=RevisionKind.DRAFT)
+        .filter(memberships__case=case, state=LetterState.DRAFT)
         .exclude(revisions__kind__in=[RevisionKind.PARAF, RevisionKind.SIGNATURE])
         .order_by("-created_at", "-id")
         .first()
@@ -180,6 +184,8 @@ def letter_draft_prepare(*, case_id: int, user) -> Letter:
         step = doc.step_map.get(case.current_step)
         if not case.is_open or step is None or step.kind != StepKind.DRAFT_LETTER:
             raise CaseConflict("Permohonan ini tidak sedang di langkah pembuatan surat.")
+        if case.state == CaseState.WAITING:
+            raise CaseError("Permohonan sedang dijeda; lanjutkan dulu.", field="step")
         _acting_role(user, case, doc, step)
         earlier = _prepared(case)
         if earlier is not None:
@@ -206,11 +212,12 @@ def letter_draft(
     if letter is None:
         letter = _draft_make(case, doc, step, user, _members(case, doc, step))
     else:
+        # The draft's own order (its first case words the letter), against who waits now.
         members = [m.case for m in letter.memberships.select_related("case").order_by("order")]
         current = _members(case, doc, step)
-        if [m.pk for m in current] != [m.pk for m in members] or letter.content_sha256 != (
-            _content_sha256(_draft_layout(case, doc, step, current, letter.verify_code))
-        ):
+        same_cases = {m.pk for m in current} == {m.pk for m in members}
+        layout = _draft_layout(members[0], doc, step, members, letter.verify_code)
+        if not same_cases or letter.content_sha256 != _content_sha256(layout):
             raise LetterError(
                 "Isi permohonan berubah setelah draf dibuat; buat draf lagi dan periksa "
                 "sebelum mengirimnya.", field="step",

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from layan.cases.models import Case
-from layan.cases.services import CaseConflict, case_doc
+from layan.cases.services import CaseConflict, CaseError, case_doc
 from layan.catalogue.schema import StepKind
 from layan.letters.models import Letter, LetterState
 from layan.letters.selectors import letter_for_staff, letter_of_case
@@ -66,7 +66,7 @@ def letter_draft_view(request: HttpRequest, office: str, case_id: int) -> HttpRe
     try:
         letter_draft_prepare(case_id=case.pk, user=request.user)
         messages.success(request, "Draf surat dibuat. Periksa drafnya sebelum mengirim.")
-    except (LetterError, CaseConflict, PermissionDenied) as exc:
+    except (CaseError, CaseConflict, PermissionDenied) as exc:
         messages.error(request, str(exc))
     return redirect(f"{reverse('case-detail', args=[office_obj.slug, case.pk])}#surat")
 

@@ -128,3 +128,33 @@ def test_a_case_past_its_draft_step_cannot_be_redrafted(client, walk):
     answer = client.post(reverse("letter-draft", args=["bone", case.pk]), follow=True)
     assert "tidak sedang di langkah pembuatan surat" in answer.content.decode()
     assert Letter.objects.filter(case=case).count() == 1
+
+
+def test_a_batch_draft_made_from_one_proposal_is_sent_from_another(client, walk):
+    first, user = walk("banyuasin", until=StepKind.DRAFT_LETTER, name="Satu")
+    second, _ = walk("banyuasin", until=StepKind.DRAFT_LETTER, name="Dua")
+    client.force_login(user)
+    _prepare(client, first)
+    made = Letter.objects.get(state=LetterState.DRAFT)
+    assert made.memberships.count() == 2
+    # The drafter initials at once here (Banyuasin's supervisor): the password confirms it.
+    from layan.cases.testing import PASSWORD
+
+    case_act(case_id=second.pk, user=user, step=second.current_step,
+             data={"password": PASSWORD})  # fmt: skip
+    assert Letter.objects.count() == 1 and Letter.objects.get().pk == made.pk
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.current_step == second.current_step != "buat_surat"
+    assert made.revisions.count() == 2  # the draft read, then the drafter's paraf
+
+
+def test_a_paused_case_makes_no_draft(client, at_draft):
+    case, _ = at_draft
+    from layan.cases.models import CaseState
+
+    Case.objects.filter(pk=case.pk).update(state=CaseState.WAITING)
+    answer = _prepare(client, case)
+    assert answer.status_code == 302
+    assert "Permohonan sedang dijeda; lanjutkan dulu." in _page(client, case)
+    assert not Letter.objects.filter(case=case).exists()
