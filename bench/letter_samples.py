@@ -220,6 +220,8 @@ class Sample:
     what: str
     letter: Any = None
     pngs: list[str] = field(default_factory=list)
+    # The draft as the head of office sees it before signing (initialled, not signed).
+    draft: bool = False
 
 
 def _issued(case):
@@ -352,7 +354,23 @@ def samples_make(out: Path, work: Path, batch: int) -> list[Sample]:
         pdf = letter_current_pdf(sample.letter)
         sample.pngs = pdf_to_png(pdf, out, sample.stem, single=sample.stem != "banyuasin-batch")
         print(f"{sample.stem}: {_checks(sample.letter, pdf)} -> {', '.join(sample.pngs)}")
+    samples.append(_draft_sample(samples[0], out))
     return samples
+
+
+def _draft_sample(issued: Sample, out: Path) -> Sample:
+    """The same letter before its signature: initialled, still a draft (DRAF, no number)."""
+    from layan.letters.models import RevisionKind
+
+    revisions = issued.letter.revisions.exclude(kind=RevisionKind.SIGNATURE).order_by("-seq")
+    pdf = bytes(revisions.values_list("pdf", flat=True)[0])
+    stem = f"{issued.stem}-draf"
+    sample = Sample(stem, issued.what, issued.letter, draft=True)
+    sample.pngs = pdf_to_png(pdf, out, stem, single=True)
+    if _qr(pdf) not in ("", "NOT READABLE"):
+        raise RuntimeError(f"{stem}: a draft must carry no QR code")
+    print(f"{stem}: draf sebelum tanda tangan -> {', '.join(sample.pngs)}")
+    return sample
 
 
 def _date(letter) -> str:
@@ -388,7 +406,8 @@ def readme_write(out: Path, samples: list[Sample], batch: int) -> None:
         "Written by `make letter-samples` (`bench/letter_samples.py`): real cases of the",
         "seed offices walked through their SOP steps on a throwaway database, each letter",
         "drafted, initialled (paraf) and signed by the case's own steps, the issued PDF",
-        f"rendered with `pdftoppm -r {DPI} -png`. Applicants and children come from a",
+        f"rendered with `pdftoppm -r {DPI} -png` (and Bone's letter once more as the draft",
+        "its head reads before signing). Applicants and children come from a",
         "synthetic register (invented names and NIKs, made by Layan's generator; DTKS",
         "layout for Bone and Blitar, DTSEN for the others, as in the demo). Staff",
         "names marked *(contoh)* are placeholders, and so is the NIP",
@@ -405,6 +424,11 @@ def readme_write(out: Path, samples: list[Sample], batch: int) -> None:
     for sample in samples:
         letter = sample.letter
         what = f"{sample.what}; nomor {letter.number}, {_date(letter)}; {_signer_line(letter)}"
+        if sample.draft:
+            what = (
+                f"{sample.what}: the same letter as its head sees it before signing, initialled "
+                "by the kabid: DRAF on the page, no number, date, signature or QR yet"
+            )
         for index, png in enumerate(sample.pngs, start=1):
             page = f" — halaman {index} dari {len(sample.pngs)}" if len(sample.pngs) > 1 else ""
             if index == 2:

@@ -225,12 +225,13 @@ def layan_letter(layout, key_row, office, template) -> Callable[[Timer], bytes]:
     from layan.letters.models import verify_code_new
     from layan.letters.numbering import number_format
     from layan.letters.pdf import letter_render
+    from layan.letters.pdf.appearance import signature_drawer
     from layan.letters.services import date_text
     from layan.letters.signing import SignRequest, pdf_sign
 
     local = timezone.localtime(timezone.now(), ZoneInfo(office.time_zone))
     number = number_format(template.numbering, 123, local.date())
-    stamp = f"Ditandatangani secara elektronik oleh\n{key_row.user.full_name}\n{date_text(local)}"
+    look = signature_drawer(key_row.user.full_name, key_row.user.nip, date_text(local))
     old_url = layout.verify_url
 
     def work(timer: Timer) -> bytes:
@@ -242,7 +243,7 @@ def layan_letter(layout, key_row, office, template) -> Callable[[Timer], bytes]:
         timer.mark("render")
         request = SignRequest(
             field_name="ttd", box=rendered.signature_box,
-            reason=f"Penandatanganan surat {number}", location=office.name, stamp_text=stamp,
+            reason=f"Penandatanganan surat {number}", location=office.name, look=look,
             fill={"nomor": number, "tanggal": date_text(local)},
         )  # fmt: skip
         out = pdf_sign(rendered.pdf, key=key_row, request=request)

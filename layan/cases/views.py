@@ -352,7 +352,7 @@ def _action(
         step=step,
         label=kind.label,
         text=step.text,
-        buttons=kind.buttons(step),
+        buttons=kind.buttons(step, doc),
         note_label=kind.note_label,
         takes_note=not kind.system_decided,
         template=kind.template,

@@ -204,6 +204,8 @@ class Signer(Strict):
     title: Text
     name: str = ""
     nip: str = ""
+    # Pangkat/golongan, printed between the name and the NIP (Permendagri 1/2023 Pasal 44).
+    rank: str = ""
     acting: str = Field(default="", pattern=r"^(|Plt\.|Plh\.|a\.n\.)$")
 
 

@@ -22,6 +22,7 @@ router = Router()
 
 class SignatureOut(Schema):
     field: str
+    label: str = Field(description="the signature as people know it: 'Paraf Kepala Bidang …'")
     signer: str
     signed_at: str
     intact: bool
@@ -75,7 +76,7 @@ def verification_out(result: Verification) -> dict:
         "number": result.number,
         "reasons": result.reasons,
         "sha256": result.sha256,
-        "signatures": [s.__dict__ for s in result.signatures],
+        "signatures": [{**s.__dict__, "label": label} for label, _, s in result.named],
         **_letter_facts(result.letter),
     }
 

@@ -79,16 +79,28 @@ def _texts(template: LetterTemplate, evidence: dict) -> dict:
 
 @dataclass(frozen=True)
 class Signatory:
-    """Who the letter names as its signer, and how the title reads (Plt./Plh./a.n.)."""
+    """Who the letter names as its signer, and how the block reads (Plt./Plh./a.n.)."""
 
     name: str
     nip: str
     title_lines: list[str]
     place: str
+    rank: str = ""
 
 
 def signatory(office: Office, doc: ServiceDoc, template: LetterTemplate) -> Signatory:
-    """The office head as configured (or as the SOP names them); a.n. when signed for them."""
+    """Who signs: the head of office as the office records them, definitive or acting.
+
+    Permendagri 1/2023 Pasal 44 ayat (3): an official other than the regional head, the
+    deputy and the sekda signs under their name with degrees, NIP and pangkat/golongan;
+    the exceptions of ayat (4) and (5) (no degrees, NIP or rank) are for acting regional
+    heads and sekda only, so a Plt. or Plh. Kepala Dinas shows their own NIP like a
+    definitive one, with the prefix before the jabatan. The office's head record says
+    who holds the post now (an acting head is recorded there, with Plt./Plh.); without
+    one, the SOP's signer, else the office's only kadin with a name. Signed for the head
+    by another official, the block reads "a.n." (the SOP says so). See
+    docs/design/letters.md, "Who signs".
+    """
     signer = template.signer or doc.signer
     kadin = (
         Membership.objects.filter(office=office, role=Role.KADIN, is_active=True)
@@ -97,24 +109,30 @@ def signatory(office: Office, doc: ServiceDoc, template: LetterTemplate) -> Sign
         .order_by("id")
         .first()
     )
+    from_record = bool(office.head_name)
     name = (
         office.head_name
         or (signer.name if signer else "")
         or (kadin.user.full_name if kadin else "")
     )
-    nip = office.head_nip or (signer.nip if signer else "") or (kadin.user.nip if kadin else "")
+    if from_record:
+        nip = office.head_nip
+    else:
+        nip = (signer.nip if signer and signer.name else "") or (kadin.user.nip if kadin else "")
+    rank = signer.rank if signer and not from_record and signer.name else ""
     head_title = office.head_title or GENERIC_HEAD_TITLE
     if head_title == GENERIC_HEAD_TITLE:  # a letter names the office: "… Kabupaten Bone"
         head_title = f"Kepala {office.name}"
     if signer and signer.acting == "a.n.":
         lines = [f"a.n. {head_title}", f"{signer.title},"]
-        name, nip = signer.name or name, signer.nip or nip
+        name, nip, rank = signer.name or name, signer.nip or nip, signer.rank
     else:
-        acting = office.head_acting or (signer.acting if signer else "")
+        acting = office.head_acting if from_record else (signer.acting if signer else "")
         title = head_title if office.head_title or not signer else signer.title
         lines = [f"{acting} {title},".strip()]
     place = office.region_name.removeprefix("Kabupaten ").removeprefix("Kota ")
-    return Signatory(name=name or "(nama penanda tangan)", nip=nip, title_lines=lines, place=place)
+    return Signatory(name=name or "(nama penanda tangan)", nip=nip, title_lines=lines,
+                     place=place, rank=rank)  # fmt: skip
 
 
 def letter_layout(
@@ -162,13 +180,22 @@ def letter_layout(
         table=table,
         parafs=list(paraf_labels(doc).values()),
         signer=SignatureBlock(
-            place=sign.place, title_lines=sign.title_lines, name=sign.name, nip=sign.nip
+            place=sign.place,
+            title_lines=sign.title_lines,
+            name=sign.name,
+            nip=sign.nip,
+            rank=sign.rank,
         ),
         verify_url=verify_url(code),
-        footer=(
-            "Dokumen ini ditandatangani secara elektronik. Keasliannya dapat diperiksa dengan "
-            f"memindai kode QR atau di {verify_url(code)}"
-        ),
+        footer=issued_footer(code),
+    )
+
+
+def issued_footer(code: str) -> str:
+    """The footer of a signed letter (a draft's says it is not signed yet)."""
+    return (
+        "Dokumen ini ditandatangani secara elektronik. Keasliannya dapat diperiksa dengan "
+        f"memindai kode QR atau di {verify_url(code)}"
     )
 
 

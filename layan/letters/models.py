@@ -102,6 +102,8 @@ class NumberSequence(models.Model):
 class LetterState(models.TextChoices):
     DRAFT = "draf", "Draf"
     RETURNED = "dikembalikan", "Dikembalikan untuk diperbaiki"
+    # A draft made for the officer to read, replaced by a newer one before it was sent.
+    REPLACED = "diganti", "Diganti draf baru"
     ISSUED = "terbit", "Terbit (sah)"
     REVOKED = "dicabut", "Dicabut"
 
@@ -132,11 +134,16 @@ class Letter(models.Model):
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Who the letter names as its signer (set when drafted): only that person signs it.
     signer_name = models.CharField("penanda tangan", max_length=200, blank=True)
     signer_title = models.CharField("jabatan penanda tangan", max_length=300, blank=True)
+    signer_nip = models.CharField("NIP penanda tangan", max_length=30, blank=True)
     sha256 = models.CharField("SHA-256 surat terbit", max_length=64, blank=True)
-    # Where the renderer left room: {"signature": box, "parafs": {label: box}}.
+    # Where the renderer left room: {"signature": box, "stamp": box, "parafs": {label: box}}.
     boxes = models.JSONField(default=dict)
+    # SHA-256 of what the draft says (its layout without the verification code): a draft
+    # the officer read is sent on only while the case would still draft the same letter.
+    content_sha256 = models.CharField("sidik isi draf", max_length=64, blank=True)
     revoked_at = models.DateTimeField("dicabut pada", null=True, blank=True)
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -160,7 +167,7 @@ class Letter(models.Model):
                 condition=Q(state__in=["terbit", "dicabut"], seq__isnull=False)
                 & ~Q(number="")
                 & ~Q(sha256="")
-                | Q(state__in=["draf", "dikembalikan"], seq__isnull=True, number=""),
+                | Q(state__in=["draf", "dikembalikan", "diganti"], seq__isnull=True, number=""),
                 name="letter_number_iff_issued",
             ),
             models.UniqueConstraint(

@@ -8,10 +8,10 @@ from layan.offices.selectors import memberships_of
 
 
 def letter_of_case(case: Case) -> Letter | None:
-    """The case's current letter: the newest it belongs to that was not sent back."""
+    """The case's current letter: the newest it belongs to, not sent back nor replaced."""
     return (
         Letter.objects.filter(memberships__case=case)
-        .exclude(state=LetterState.RETURNED)
+        .exclude(state__in=[LetterState.RETURNED, LetterState.REPLACED])
         .select_related("office", "case")
         .order_by("-created_at", "-id")
         .first()

@@ -5,7 +5,9 @@ Draft, paraf and signature are done by the case's steps (see `hooks`), inside
 the number sequence as they were.
 """
 
+import dataclasses
 import hashlib
+import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -13,8 +15,8 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from layan.cases.models import Case, CaseState
-from layan.cases.services import CaseConflict, CaseError
-from layan.catalogue.schema import LetterTemplate, ServiceDoc, Step
+from layan.cases.services import CaseConflict, CaseError, _acting_role, case_doc
+from layan.catalogue.schema import LetterTemplate, ServiceDoc, Step, StepKind
 from layan.letters import content
 from layan.letters.keys import signer_key_for
 from layan.letters.models import (
@@ -34,6 +36,17 @@ from layan.letters.pdf import (
     FIELD_NUMBER,
     letter_render,
 )
+from layan.letters.pdf.appearance import (
+    FOOTER_FIELD,
+    VERIFICATION_FIELD,
+    WATERMARK_FIELD,
+    draw_nothing,
+    footer_drawer,
+    paraf_drawer,
+    signature_drawer,
+    verification_drawer,
+)
+from layan.letters.pdf.signature import QR_SIZE
 from layan.letters.selectors import letter_of_case
 from layan.letters.signing import SignRequest, pdf_sign
 from layan.offices.rights import Right, require
@@ -101,38 +114,118 @@ def _locked(query) -> list[Case]:
         raise CaseConflict("Permohonan lain dalam surat ini sedang dikerjakan; coba lagi.") from exc
 
 
-def letter_draft(
-    *, case: Case, doc: ServiceDoc, step: Step, user, data: dict
-) -> tuple[Letter, list[Case]]:
-    """Render the draft of the step's letter for the case (or its batch); no number yet.
-
-    When the step says `paraf: true` the drafter initials it at once (Banyuasin's
-    supervisor "menyiapkan draft … dan diparaf").
-    """
-    if step.paraf:
-        _confirm(user, data, "paraf")
+def _draft_layout(case: Case, doc: ServiceDoc, step: Step, members: list[Case], code: str):
     assert step.letter is not None  # the schema refuses a draft_letter step without one
     template = template_of(doc, step.letter)
-    members = _batch_members(case, step) if template.batch else [case]
+    return content.letter_layout(template=template, doc=doc, cases=members, code=code)
+
+
+def _content_sha256(layout) -> str:
+    """What a draft says, whatever its verification code: the same letter hashes the same."""
+    neutral = dataclasses.replace(layout, verify_url="", footer="")
+    return _sha256(repr(neutral).encode())
+
+
+def _members(case: Case, doc: ServiceDoc, step: Step) -> list[Case]:
+    assert step.letter is not None
+    return _batch_members(case, step) if template_of(doc, step.letter).batch else [case]
+
+
+def _draft_make(case: Case, doc: ServiceDoc, step: Step, user, members: list[Case]) -> Letter:
+    """Render and store a draft of the step's letter for the case (or its batch); no number."""
+    assert step.letter is not None
+    template = template_of(doc, step.letter)
     code = verify_code_new()
-    rendered = letter_render(content.letter_layout(template=template, doc=doc, cases=members,
-                                                   code=code))  # fmt: skip
+    layout = _draft_layout(case, doc, step, members, code)
+    rendered = letter_render(layout)
+    named = layout.signer
     person = case.subject_name or case.applicant_name
     letter = Letter.objects.create(
         office=case.office, case=case, template=template.code, name=template.name,
         service_name=doc.name, verify_code=code, subject_masked=content.name_masked(person),
         series=template.numbering.series or template.code, created_by=user,
-        boxes={"signature": list(rendered.signature_box),
+        boxes={"signature": list(rendered.signature_box), "stamp": list(rendered.stamp_box),
                "parafs": {k: list(v) for k, v in rendered.paraf_boxes.items()}},
+        content_sha256=_content_sha256(layout), signer_name=named.name,
+        signer_title=" ".join(named.title_lines).rstrip(","), signer_nip=named.nip,
     )  # fmt: skip
     LetterCase.objects.bulk_create(
         [LetterCase(letter=letter, case=member, order=i) for i, member in enumerate(members)]
     )
     _revision_add(letter, RevisionKind.DRAFT, rendered.pdf, user)
     _event(letter, "draf", user, f"{len(members)} permohonan" if template.batch else "")
+    return letter
+
+
+def _prepared(case: Case) -> Letter | None:
+    """The draft made for the officer to read at the case's draft step, not sent on yet.
+
+    Found through its cases, so a batch's draft made from one proposal's page is the
+    one sent from another's.
+    """
+    return (
+        Letter.objects.select_for_update()
+        .filter(memberships__case=case, state=LetterState.DRAFT)
+        .exclude(revisions__kind__in=[RevisionKind.PARAF, RevisionKind.SIGNATURE])
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def letter_draft_prepare(*, case_id: int, user) -> Letter:
+    """Draft the letter so the officer reads it before sending it on; the case stays put.
+
+    A draft made earlier and not sent is replaced (kept, marked `diganti`). Sending it
+    on is the draft_letter step itself (`letter_draft`), which uses this draft.
+    """
+    with transaction.atomic():
+        case = Case.objects.select_for_update().select_related("office", "version").get(pk=case_id)
+        doc = case_doc(case)
+        step = doc.step_map.get(case.current_step)
+        if not case.is_open or step is None or step.kind != StepKind.DRAFT_LETTER:
+            raise CaseConflict("Permohonan ini tidak sedang di langkah pembuatan surat.")
+        if case.state == CaseState.WAITING:
+            raise CaseError("Permohonan sedang dijeda; lanjutkan dulu.", field="step")
+        _acting_role(user, case, doc, step)
+        earlier = _prepared(case)
+        if earlier is not None:
+            earlier.state = LetterState.REPLACED
+            earlier.save(update_fields=["state"])
+            _event(earlier, "diganti", user)
+        return _draft_make(case, doc, step, user, _members(case, doc, step))
+
+
+def letter_draft(
+    *, case: Case, doc: ServiceDoc, step: Step, user, data: dict
+) -> tuple[Letter, list[Case]]:
+    """Send the draft on: the one the officer made and read (`letter_draft_prepare`), or a
+    new one when none was made (the API's single call). No number yet.
+
+    A draft made earlier that no longer says what the case would say now (a correction,
+    another case of the batch arrived) is refused: the officer makes and reads it again.
+    When the step says `paraf: true` the drafter initials it at once (Banyuasin's
+    supervisor "menyiapkan draft … dan diparaf").
+    """
+    if step.paraf:
+        _confirm(user, data, "paraf")
+    letter = _prepared(case)
+    if letter is None:
+        letter = _draft_make(case, doc, step, user, _members(case, doc, step))
+    else:
+        # The draft's own order (its first case words the letter), against who waits now.
+        members = [m.case for m in letter.memberships.select_related("case").order_by("order")]
+        current = _members(case, doc, step)
+        same_cases = {m.pk for m in current} == {m.pk for m in members}
+        layout = _draft_layout(members[0], doc, step, members, letter.verify_code)
+        if not same_cases or letter.content_sha256 != _content_sha256(layout):
+            raise LetterError(
+                "Isi permohonan berubah setelah draf dibuat; buat draf lagi dan periksa "
+                "sebelum mengirimnya.", field="step",
+            )  # fmt: skip
     if step.paraf:
         _paraf_add(letter, case, doc, step, user)
-    return letter, members[1:]
+    others = Case.objects.filter(letter_memberships__letter=letter).exclude(pk=case.pk)
+    return letter, _locked(others.order_by("letter_memberships__order"))
 
 
 def _letter_in_progress(case: Case) -> tuple[Letter, list[Case]]:
@@ -167,7 +260,7 @@ def _paraf_add(letter: Letter, case: Case, doc: ServiceDoc, step: Step, user) ->
     request = SignRequest(
         field_name=step.key, box=tuple(box) if box else None,
         reason=f"Paraf {label}", location=case.office.name,
-        stamp_text=initials(user.full_name or user.username),
+        look=paraf_drawer(initials(user.full_name or user.username)),
     )  # fmt: skip
     pdf = pdf_sign(letter_current_pdf(letter), key=signer_key_for(case.office, user),
                    request=request)  # fmt: skip
@@ -184,37 +277,80 @@ def letter_return(*, case: Case, user, note: str):
     return letter, companions
 
 
+def _plain(text: str) -> str:
+    return " ".join(text.replace(",", " ").replace(".", " ").lower().split())
+
+
+def _signer_check(letter: Letter, user) -> None:
+    """Only the person the letter names signs it: the block shows the signer's own name and
+    NIP (Permendagri 1/2023 Pasal 44 ayat (3); docs/design/letters.md).
+
+    Compared by NIP where both have one, else by name; an account with neither (a test
+    or demo account) has nothing to compare.
+    """
+    if letter.signer_nip and user.nip:
+        same = re.sub(r"\D", "", letter.signer_nip) == re.sub(r"\D", "", user.nip)
+    elif letter.signer_name and user.full_name:
+        same = _plain(letter.signer_name) == _plain(user.full_name)
+    else:
+        return
+    if not same:
+        nip = f" (NIP. {letter.signer_nip})" if letter.signer_nip else ""
+        raise LetterError(
+            f"Surat ini disiapkan untuk ditandatangani oleh {letter.signer_name}{nip}, "
+            f"bukan oleh {user.full_name or user.username}. Bila Anda pelaksana tugas atau "
+            "pelaksana harian, minta admin kantor mencatat Anda sebagai kepala dinas (Plt./Plh.), "
+            "lalu kembalikan draf agar dibuat ulang atas nama Anda.",
+            field="step",
+        )
+
+
 def letter_sign(*, case: Case, doc: ServiceDoc, step: Step, user, data: dict):
     """Sign: take the next number, fill number and date, add the signature; the letter is issued."""
     _confirm(user, data, "tanda tangan")
     letter, companions = _letter_in_progress(case)
+    _signer_check(letter, user)
     template = template_of(doc, letter.template)
     office = case.office
     now = timezone.now()
     local = timezone.localtime(now, ZoneInfo(office.time_zone))
     seq, number, period = number_take(office=office, series=letter.series,
                                       numbering=template.numbering, on=local.date())  # fmt: skip
-    name = user.full_name or user.username
+    name = user.full_name or letter.signer_name or user.username
     request = SignRequest(
         field_name="ttd", box=tuple(letter.boxes["signature"]),
         reason=f"Penandatanganan surat {number}", location=office.name,
-        stamp_text=f"Ditandatangani secara elektronik oleh\n{name}\n{date_text(local)}",
+        look=signature_drawer(name, user.nip, date_text(local)),
         fill={
             FIELD_NUMBER: number, FIELD_DATE: date_text(local),
             FIELD_ATTACHMENT_NUMBER: number, FIELD_ATTACHMENT_DATE: date_text(local),
         },
+        looks=_issued_looks(letter),
         required=(FIELD_NUMBER, FIELD_DATE),
     )  # fmt: skip
     pdf = pdf_sign(letter_current_pdf(letter), key=signer_key_for(office, user), request=request)
     _revision_add(letter, RevisionKind.SIGNATURE, pdf, user)
-    sign = content.signatory(office, doc, template)
     letter.state = LetterState.ISSUED
     letter.seq, letter.number, letter.period = seq, number, period
     letter.issued_at, letter.signed_by, letter.sha256 = now, user, _sha256(pdf)
-    letter.signer_name, letter.signer_title = name, " ".join(sign.title_lines).rstrip(",")
+    if not letter.signer_title:  # a draft made before the letter recorded its signer
+        sign = content.signatory(office, doc, template)
+        letter.signer_title = " ".join(sign.title_lines).rstrip(",")
+    letter.signer_name = name
     letter.save()
     _event(letter, "terbit", user, number)
     return letter, companions
+
+
+def _issued_looks(letter: Letter) -> dict:
+    """What a signed letter shows where its draft showed DRAF: no watermark, the e-signature
+    footer and the QR of its verification page."""
+    url = content.verify_url(letter.verify_code)
+    return {
+        WATERMARK_FIELD: ("", draw_nothing),
+        FOOTER_FIELD: ("terbit", footer_drawer(content.issued_footer(letter.verify_code))),
+        VERIFICATION_FIELD: ("terbit", verification_drawer(url, QR_SIZE)),
+    }
 
 
 def letter_revoke(*, letter_id: int, user, reason: str) -> Letter:

@@ -2,33 +2,40 @@
 
 Each paraf and the signature is one incremental revision of the same PDF, so
 every earlier signature stays intact. The letter's number and date are form
-fields of the draft, filled in the signing revision: pyHanko's difference
-analysis accepts form filling after an earlier signature, and anything else
-(a changed byte of the page) makes validation fail.
+fields of the draft, filled in the signing revision, and so are the fields whose
+look changes when the draft is signed (the DRAF watermark goes, the footer and the
+QR come: `pdf.appearance`): pyHanko's difference analysis accepts form filling
+after an earlier signature, and anything else (a changed byte of the page) makes
+validation fail. The visible signature and each paraf are drawn in the letter's
+own serif (`appearance.signature_drawer`, `paraf_drawer`).
 """
 
 import asyncio
 import io
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 from asn1crypto import keys as asn1_keys
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding
-from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils import content as pdf_content
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.layout import BoxConstraints
 from pyhanko.pdf_utils.misc import PdfReadError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.general import get_pyca_cryptography_hash
 from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
-from pyhanko.stamp import TextStampStyle
+from pyhanko.stamp import StaticStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from layan.letters.keys import certificates_pem, signer_private_key
 from layan.letters.models import KeySource, SignerKey
-from layan.letters.pdf import FIELD_BASELINE, FIELD_FONT, FIELD_SIZE, Box
+from layan.letters.pdf import Box
+from layan.letters.pdf.appearance import Draw, appearance_pdf, field_text_drawer
+from layan.letters.pdf.swapped import field_look_set, look_import
 
 # Room for the CMS container: two 2048-bit certificates, the signature and the
 # signed attributes take ~4 KB; reserving a fixed size spares pyHanko a trial signature.
@@ -71,71 +78,26 @@ def pyhanko_signer(row: SignerKey) -> signers.Signer:
     )
 
 
-def _font_resource() -> generic.DictionaryObject:
-    return generic.DictionaryObject(
-        {
-            generic.NameObject("/Type"): generic.NameObject("/Font"),
-            generic.NameObject("/Subtype"): generic.NameObject("/Type1"),
-            generic.NameObject("/BaseFont"): generic.NameObject(f"/{FIELD_FONT}"),
-            generic.NameObject("/Encoding"): generic.NameObject("/WinAnsiEncoding"),
-        }
-    )
+def _fill_fields(writer: IncrementalPdfFileWriter, request: "SignRequest") -> None:
+    """Fill every field the request names that the PDF has; its `required` ones must be there.
 
-
-def _pdf_string(text: str) -> str:
-    # A literal string of WinAnsi text: escape what PDF syntax reserves.
-    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-
-
-def _fill_text_field(writer: IncrementalPdfFileWriter, field, value: str) -> None:
-    """Set a text field's value and draw its new appearance (the old one was the dots)."""
-    rect = [float(v) for v in field["/Rect"]]
-    width, height = rect[2] - rect[0], rect[3] - rect[1]
-    baseline = FIELD_BASELINE  # where the draft's dots sat: the words around it line up
-    content = (
-        f"/Tx BMC q BT /F1 {FIELD_SIZE} Tf 0 g 0 {baseline:.2f} Td "
-        f"({_pdf_string(value)}) Tj ET Q EMC"
-    ).encode("cp1252", errors="replace")
-    appearance = generic.StreamObject(
-        {
-            generic.NameObject("/Type"): generic.NameObject("/XObject"),
-            generic.NameObject("/Subtype"): generic.NameObject("/Form"),
-            generic.NameObject("/BBox"): generic.ArrayObject(
-                [
-                    generic.FloatObject(0),
-                    generic.FloatObject(0),
-                    generic.FloatObject(width),
-                    generic.FloatObject(height),
-                ]
-            ),
-            generic.NameObject("/Resources"): generic.DictionaryObject(
-                {
-                    generic.NameObject("/Font"): generic.DictionaryObject(
-                        {generic.NameObject("/F1"): writer.add_object(_font_resource())}
-                    )
-                }
-            ),
-        },
-        stream_data=content,
-    )
-    field["/V"] = generic.TextStringObject(value)
-    field["/AP"] = generic.DictionaryObject(
-        {generic.NameObject("/N"): writer.add_object(appearance)}
-    )
-    writer.update_container(field)
-
-
-def _fill_fields(writer: IncrementalPdfFileWriter, values: dict[str, str], required) -> None:
-    """Fill every field of `values` the PDF has; those in `required` must be there."""
+    A `looks` name stands for the field of that name or each page's ("draf_p1", …).
+    """
+    values, looks = request.fill or {}, request.looks
     form = writer.root["/AcroForm"]
     found = set()
     for ref in form["/Fields"]:
-        field = ref.get_object()
-        name = str(field.get("/T", ""))
+        entry = ref.get_object()
+        name = str(entry.get("/T", ""))
         if name in values:
-            _fill_text_field(writer, field, values[name])
+            field_look_set(writer, entry, values[name], field_text_drawer(values[name]))
             found.add(name)
-    missing = set(required) - found
+        stem = re.sub(r"_p\d+$", "", name)
+        if stem in looks:
+            value, draw = looks[stem]
+            field_look_set(writer, entry, value, draw)
+            found.add(stem)
+    missing = set(request.required) - found
     if missing:
         raise ValueError(f"PDF tidak punya isian {', '.join(sorted(missing))}")
 
@@ -146,17 +108,42 @@ class SignRequest:
     box: Box | None
     reason: str
     location: str
-    stamp_text: str
+    # How the visible signature looks, drawn to its box's size.
+    look: Draw
     fill: dict[str, str] | None = None
-    # Fields of `fill` the PDF must have (the others are filled where present).
+    # Fields whose look is swapped: name -> (new value, how it looks now).
+    looks: dict[str, tuple[str, Draw]] = field(default_factory=dict)
+    # Fields of `fill` (or `looks`) the PDF must have (the others are filled where present).
     required: tuple[str, ...] = ()
+
+
+class _Look(pdf_content.ImportedPdfPage):
+    """A one-page PDF held in memory as a signature's look (pyHanko's reads a file)."""
+
+    def __init__(self, pdf: bytes, width: float, height: float) -> None:
+        super().__init__(file_name=None)
+        self.pdf = pdf
+        self.box = BoxConstraints(width=width, height=height)
+
+    def render(self) -> bytes:
+        self.resources.xobject["/Look"] = look_import(self._ensure_writer, self.pdf)
+        return b"/Look Do"
+
+
+def _stamp_style(request: "SignRequest") -> StaticStampStyle | None:
+    if request.box is None:
+        return None
+    _, x1, y1, x2, y2 = request.box
+    width, height = x2 - x1, y2 - y1
+    look = _Look(appearance_pdf(width, height, request.look), width, height)
+    return StaticStampStyle(background=look, background_opacity=1.0, border_width=0)
 
 
 def pdf_sign(pdf: bytes, *, key: SignerKey, request: SignRequest) -> bytes:
     """Add one PAdES signature (and any field values) as a new revision of `pdf`."""
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    if request.fill:
-        _fill_fields(writer, request.fill, request.required)
+    if request.fill or request.looks:
+        _fill_fields(writer, request)
     meta = signers.PdfSignatureMetadata(
         field_name=request.field_name,
         subfilter=fields.SigSeedSubFilter.PADES,
@@ -178,7 +165,7 @@ def pdf_sign(pdf: bytes, *, key: SignerKey, request: SignRequest) -> bytes:
         meta,
         signer=pyhanko_signer(key),
         new_field_spec=field_spec,
-        stamp_style=TextStampStyle(stamp_text=request.stamp_text, border_width=0),
+        stamp_style=_stamp_style(request),
     )
     out = pdf_signer.sign_pdf(writer, bytes_reserved=SIGNATURE_BYTES)
     return out.getvalue()

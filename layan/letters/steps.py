@@ -11,10 +11,12 @@ from django.http import QueryDict
 from pydantic import Field, SecretStr
 
 from layan.cases.models import StepRecord
+from layan.cases.steps import kind_of
 from layan.cases.steps.base import Act, Kind, StepEffect
 from layan.catalogue.schema import ServiceDoc, Step, StepKind
 from layan.letters import services
-from layan.letters.models import Letter
+from layan.letters.models import Letter, LetterState
+from layan.letters.selectors import letter_of_case
 
 AGREE, RETURN = "setuju", "kembalikan"
 
@@ -56,8 +58,18 @@ class DraftLetter(Kind):
     label = "Pembuatan surat"
     takes = frozenset({"letter", "paraf"})
     done_label = "Surat dibuat"
-    button_label = "Surat sudah dibuat"
+    button_label = "Kirim draf"
     template = "letters/steps/password.html"
+
+    def button_text(self, step: Step, doc: ServiceDoc | None = None) -> str:
+        """'Kirim draf ke Kepala Bidang untuk paraf': whom the draft goes to, and for what."""
+        following = doc.step_map.get(step.next or "") if doc else None
+        if following is None:
+            return self.button_label
+        assert doc is not None
+        what = "paraf" if kind_of(following.kind).adds_paraf(following) else "tanda tangan"
+        send = f"{self.button_label} ke {doc.actors[following.actor].label} untuk {what}"
+        return f"Paraf dan {send[0].lower()}{send[1:]}" if step.paraf else send
 
     def definition_problems(self, doc: ServiceDoc, step: Step) -> list[tuple[str, str]]:
         if not step.letter:
@@ -86,7 +98,10 @@ class DraftLetter(Kind):
         return _summary(record)
 
     def form_context(self, doc, step, case, posted, errors) -> dict[str, Any]:
-        return {"password_for": "paraf" if step.paraf else ""}
+        # The draft the officer made to read before sending (the letters panel makes it).
+        letter = letter_of_case(case)
+        prepared = letter if letter is not None and letter.state == LetterState.DRAFT else None
+        return {"password_for": "paraf" if step.paraf else "", "draft": prepared}
 
 
 class _Decision(Kind):

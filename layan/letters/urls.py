@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.letter_archive, name="letter-archive"),
     path("<int:pk>/berkas.pdf", views.letter_pdf, name="letter-pdf"),
     path("<int:pk>/cabut/", views.letter_revoke_view, name="letter-revoke"),
+    path("permohonan/<int:case_id>/draf/", views.letter_draft_view, name="letter-draft"),
 ]

@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 
 from pyhanko.pdf_utils.reader import PdfFileReader
 
+from layan.cases.presenting import actor_label, step_label
+from layan.cases.services import case_doc
+from layan.catalogue.schema import StepKind
 from layan.letters.keys import trust_roots
 from layan.letters.models import Letter, LetterState
 from layan.letters.signing import SignatureCheck, pdf_signatures_check
@@ -29,6 +32,8 @@ class Verification:
     number: str = ""
     reasons: list[str] = field(default_factory=list)
     signatures: list[SignatureCheck] = field(default_factory=list)
+    # Each signature as people know it: (the step's label and actor, the signer's name).
+    named: list[tuple[str, str, SignatureCheck]] = field(default_factory=list)
 
 
 def letter_by_code(code: str) -> Letter | None:
@@ -56,12 +61,44 @@ def _claimed_number(data: bytes) -> str:
     return ""
 
 
-def _signature_reasons(checks: list[SignatureCheck]) -> list[str]:
+def signature_labels(letter: Letter | None) -> dict[str, str]:
+    """Signature field -> what people call it: 'Paraf Kepala Bidang', 'Tanda tangan Kepala Dinas'.
+
+    The paraf fields are named by their step's key, the signature 'ttd'; the labels come
+    from the definition of the letter's case (`presenting.step_label`, `actor_label`).
+    """
+    labels = {"ttd": "Tanda tangan"}
+    if letter is None:
+        return labels
+    doc = case_doc(letter.case)
+    for step in doc.steps:
+        named = f"{step_label(doc, step.key)} {actor_label(doc, step.key)}".strip()
+        if step.kind == StepKind.SIGN:
+            labels["ttd"] = named
+        elif step.kind == StepKind.DRAFT_LETTER:
+            labels[step.key] = f"Paraf {actor_label(doc, step.key)}"
+        else:
+            labels[step.key] = named
+    return labels
+
+
+def _label(labels: dict[str, str], name: str) -> str:
+    return labels.get(name) or "Paraf"  # a forged file's own field names are not shown
+
+
+def _claimed_letter(data: bytes) -> Letter | None:
+    number = _claimed_number(data)
+    if not number:
+        return None
+    return Letter.objects.filter(number=number).select_related("office", "case").first()
+
+
+def _signature_reasons(checks: list[SignatureCheck], labels: dict[str, str]) -> list[str]:
     if not checks:
         return ["Berkas tidak memuat tanda tangan elektronik."]
     reasons = []
     for check in checks:
-        who = f"Tanda tangan '{check.field}'" + (f" ({check.signer})" if check.signer else "")
+        who = _label(labels, check.field) + (f" ({check.signer})" if check.signer else "")
         if not check.intact:
             reasons.append(f"{who} tidak utuh: isi berkas berubah setelah ditandatangani.")
         elif not check.trusted:
@@ -85,12 +122,15 @@ def letter_verify_pdf(data: bytes) -> Verification:
     except ValueError as exc:
         result.reasons.append(str(exc))
         return result
-    result.reasons += _signature_reasons(result.signatures)
-    letter = Letter.objects.filter(sha256=digest).select_related("office").first()
+    letter = Letter.objects.filter(sha256=digest).select_related("office", "case").first()
+    # A file that is not an archived letter is named by the letter its number claims.
+    labels = signature_labels(letter or _claimed_letter(data))
+    result.named = [(_label(labels, c.field), c.signer, c) for c in result.signatures]
+    result.reasons += _signature_reasons(result.signatures, labels)
     if letter is None:
-        claimed = _claimed_number(data)
-        result.number = claimed
-        where = f" bernomor {claimed}" if claimed else ""
+        number = _claimed_number(data)
+        result.number = number
+        where = f" bernomor {number}" if number else ""
         result.reasons.append(f"Berkas tidak sama dengan surat{where} yang diarsipkan Layan.")
         return result
     result.letter, result.number = letter, letter.number

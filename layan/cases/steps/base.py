@@ -174,8 +174,10 @@ class Kind:
         """Whether doing the step initials the case's document (a paraf box on the letter)."""
         return False
 
-    def buttons(self, step: Step) -> list[Button]:
-        """One button per outcome to choose; one unnamed button when there is no choice."""
+    def buttons(self, step: Step, doc: ServiceDoc | None = None) -> list[Button]:
+        """One button per outcome to choose; one unnamed button when there is no choice.
+
+        With the definition, a button may name who the case goes to next."""
         outcomes = self.choosable(step)
         if len(outcomes) > 1:
             return [
@@ -184,9 +186,9 @@ class Kind:
             ]
         single = graph.step_outcomes(step)
         fallback = self.outcome_label(single[0]) if single else "Selesai"
-        return [Button("", self.button_text(step) or fallback)]
+        return [Button("", self.button_text(step, doc) or fallback)]
 
-    def button_text(self, step: Step) -> str:
+    def button_text(self, step: Step, doc: ServiceDoc | None = None) -> str:
         return self.button_label
 
     # ---- input ----------------------------------------------------------------

@@ -16,7 +16,7 @@ class Refer(Kind):
     def definition_problems(self, doc: ServiceDoc, step: Step) -> list[tuple[str, str]]:
         return [] if step.to else [("to", "rujukan harus menyebut tujuannya (to)")]
 
-    def button_text(self, step: Step) -> str:
+    def button_text(self, step: Step, doc: ServiceDoc | None = None) -> str:
         return f"Rujuk ke {step.to}"
 
     def perform(self, act: Act) -> StepEffect:

@@ -1,8 +1,8 @@
 """The number and date fields: empty AcroForm text fields that the signing code fills.
 
 The number and the date of a letter are only known when it is signed; the signing
-code (`layan.letters.signing`) fills these fields by name, with the font and
-baseline given here, in an incremental update that leaves the parafs intact.
+code (`layan.letters.signing`) fills these fields by name, on the baseline given
+here, in the letter's serif, in an incremental update that leaves the parafs intact.
 """
 
 import math
@@ -14,7 +14,8 @@ from reportlab.platypus import Flowable
 
 from layan.letters.pdf.typography import FAMILY, FONT_SIZE, INK, LEADING, clean
 
-# The field filler writes with a standard-14 font, so the fields name one too.
+# The draft's placeholder dots are in a standard-14 font (reportlab's fields take no other);
+# the filled value is drawn in the letter's own serif, whose metrics are Times's.
 FIELD_FONT = "Times-Roman"
 FIELD_SIZE = 12
 FIELD_PLACEHOLDER = "." * 22

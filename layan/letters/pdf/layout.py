@@ -24,6 +24,17 @@ from reportlab.platypus import (
     Spacer,
 )
 
+from layan.letters.pdf.appearance import (
+    DRAFT_FOOTER,
+    FOOTER_FIELD,
+    VERIFICATION_FIELD,
+    WATERMARK_FIELD,
+    draft_verification,
+    draw_watermark,
+    footer_drawer,
+    footer_lines,
+    page_field,
+)
 from layan.letters.pdf.fields import (
     FIELD_ATTACHMENT_DATE,
     FIELD_ATTACHMENT_NUMBER,
@@ -33,6 +44,7 @@ from layan.letters.pdf.fields import (
 )
 from layan.letters.pdf.letterhead import Kop, Letterhead
 from layan.letters.pdf.signature import Box, Placement, SignatureBlock, SignatureColumns
+from layan.letters.pdf.swapped import SwappedField, fields_add
 from layan.letters.pdf.table import batch_table, table_check
 from layan.letters.pdf.typography import (
     BOLD,
@@ -40,7 +52,6 @@ from layan.letters.pdf.typography import (
     FONT_SIZE,
     INK,
     LEADING,
-    MUTED,
     PLAIN,
     SMALL_SIZE,
     clean,
@@ -74,17 +85,25 @@ class LetterLayout:
     parafs: Sequence[str] = ()
     signer: SignatureBlock
     verify_url: str = ""
+    # The footer of the issued letter; a draft's says it is not signed yet.
     footer: str = ""
 
 
 @dataclass(frozen=True)
 class RenderedLetter:
-    """The PDF and where the signing code puts the visible signature, parafs and stamp."""
+    """The draft's PDF, and where the signing code puts the signature, parafs, QR, footer.
+
+    The draft carries the DRAF watermark, a footer saying it is not signed and no QR:
+    the signing swaps those fields' looks (`appearance`, `swapped`).
+    """
 
     pdf: bytes
     signature_box: Box
     paraf_boxes: dict[str, Box]
     stamp_box: Box
+    verification_box: Box | None = None
+    footer_boxes: tuple[Box, ...] = ()
+    pages: int = 1
 
 
 PAPER_SIZES = {"A4": (210 * mm, 297 * mm), "F4": (215 * mm, 330 * mm)}
@@ -260,33 +279,31 @@ def _page_size(paper: str) -> tuple[float, float]:
         ) from None
 
 
-def _footer_lines(footer: str, width: float) -> list[str]:
-    return [
-        line
-        for paragraph in clean(footer).splitlines()
-        for line in wrap_words(paragraph, FAMILY, SMALL_SIZE, width)
-    ]
+def _footer_height(layout: LetterLayout, width: float) -> int:
+    """Lines the footer needs: the draft's or the issued letter's, whichever is longer."""
+    return max(len(footer_lines(layout.footer, width)), len(footer_lines(DRAFT_FOOTER, width)))
 
 
-def _decorate(footer_lines: list[str], page: tuple[float, float]):
-    """The page decoration: the footer on every page, the page number from page 2 on."""
+def _footer_box(page_index: int, page: tuple[float, float], lines: int) -> Box:
+    """Where the footer field sits: its first baseline where the footer always stood."""
+    top = MARGIN_BOTTOM - 8 + SMALL_SIZE
+    bottom = top - lines * (SMALL_SIZE + 2) - 1
+    return (page_index, MARGIN_LEFT, bottom, page[0] - MARGIN_RIGHT, top)
+
+
+def _decorate(page: tuple[float, float]):
+    """The page decoration: the page number from page 2 on (the footer is a field)."""
 
     page_width, page_height = page
 
     def draw(canvas: Canvas, doc: BaseDocTemplate) -> None:
-        canvas.saveState()
-        canvas.setFillColor(MUTED)
-        canvas.setFont(FAMILY, SMALL_SIZE)
-        y = MARGIN_BOTTOM - 8
-        for line in footer_lines:
-            canvas.drawCentredString(page_width / 2, y, line)
-            y -= SMALL_SIZE + 2
         number = canvas.getPageNumber()
         if number > 1:
+            canvas.saveState()
             canvas.setFillColor(INK)
             canvas.setFont(FAMILY, 10)
             canvas.drawCentredString(page_width / 2, page_height - 14 * mm, f"- {number} -")
-        canvas.restoreState()
+            canvas.restoreState()
 
     return draw
 
@@ -294,9 +311,8 @@ def _decorate(footer_lines: list[str], page: tuple[float, float]):
 def _document(output: BytesIO, layout: LetterLayout, page: tuple[float, float]) -> BaseDocTemplate:
     page_width, page_height = page
     width = page_width - MARGIN_LEFT - MARGIN_RIGHT
-    footer = _footer_lines(layout.footer, width)
-    bottom = MARGIN_BOTTOM + max(0, len(footer) - 1) * (SMALL_SIZE + 2)
-    decorate = _decorate(footer, page)
+    bottom = MARGIN_BOTTOM + max(0, _footer_height(layout, width) - 1) * (SMALL_SIZE + 2)
+    decorate = _decorate(page)
 
     def frame(top: float, name: str) -> Frame:
         return Frame(
@@ -354,9 +370,33 @@ def letter_render(layout: LetterLayout) -> RenderedLetter:
     placement = Placement()
     doc.build(_story(layout, doc.width, placement))
     assert placement.signature is not None and placement.stamp is not None
+    pages = doc.page
+    lines = _footer_height(layout, doc.width)
+    footers = tuple(_footer_box(index, page, lines) for index in range(pages))
     return RenderedLetter(
-        pdf=output.getvalue(),
+        pdf=fields_add(output.getvalue(), _draft_fields(placement, footers, page)),
         signature_box=placement.signature,
         paraf_boxes=dict(placement.parafs),
         stamp_box=placement.stamp,
+        verification_box=placement.verification,
+        footer_boxes=footers,
+        pages=pages,
     )
+
+
+def _draft_fields(
+    placement: Placement, footers: tuple[Box, ...], page: tuple[float, float]
+) -> list[SwappedField]:
+    """The watermark and footer of every page, and the QR's place, as a draft shows them."""
+    fields = []
+    for box in footers:
+        index = box[0]
+        whole_page = (index, 0.0, 0.0, page[0], page[1])
+        fields.append(SwappedField(page_field(WATERMARK_FIELD, index), whole_page,
+                                   draw_watermark))  # fmt: skip
+        fields.append(SwappedField(page_field(FOOTER_FIELD, index), box,
+                                   footer_drawer(DRAFT_FOOTER)))  # fmt: skip
+    if placement.verification is not None:
+        fields.append(SwappedField(VERIFICATION_FIELD, placement.verification,
+                                   draft_verification))  # fmt: skip
+    return fields

@@ -1,7 +1,11 @@
 """The signature block: place and date, the signer, the stamp's place, the QR, the parafs.
 
 It records where its boxes land (`Placement`), because the signing code draws the
-visible signature, the parafs and the stamp into them later.
+visible signature, the parafs and the QR into them later. The right column reads, top
+to bottom: place and date, the jabatan, the room for the signature, the name, the rank
+(pangkat/golongan) and the NIP. In the room, the stamp's circle stands at the left and
+the signature's box at its right: neither touches the other nor a line of text
+(docs/design/letters.md, "The signature block").
 """
 
 from dataclasses import dataclass, field
@@ -12,7 +16,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
-from layan.core.qr import qr_matrix, qr_runs
+from layan.letters.pdf.appearance import url_height
 from layan.letters.pdf.fields import (
     DATE_FIELD_MIN_WIDTH,
     FIELD_DATE,
@@ -28,7 +32,6 @@ from layan.letters.pdf.typography import (
     INK,
     LEADING,
     MUTED,
-    char_lines,
     clean,
     fit_size,
     wrap_words,
@@ -49,19 +52,19 @@ class SignatureBlock:
 
 
 STAMP_GREY = colors.HexColor("#B4B4B4")
-URL_SIZE = 6
-# The space left for the visible signature, the stamp over its left part.
-SIGNATURE_WIDTH = 180
-SIGNATURE_HEIGHT = 60
-SIGNATURE_SPACE = SIGNATURE_HEIGHT + 10
 STAMP_DIAMETER = 35 * mm
-STAMP_CENTRE_OFFSET = 40  # from the signature's left edge: a stamp covers the title's start
+# The stamp's circle and the signature's box stand side by side in the room between the
+# jabatan and the name, this far apart and this far from the lines above and below.
+STAMP_GAP = 6
+ROOM_PAD = 4
+SIGNATURE_HEIGHT = 60
+SIGNATURE_MAX_WIDTH = 190
+SIGNATURE_SPACE = STAMP_DIAMETER + 2 * ROOM_PAD
+# From the last jabatan line's baseline to the room: its descenders, and a pad.
+ROOM_ABOVE = LEADING - FONT_SIZE + ROOM_PAD
 # The signature column starts at the page's middle, never left of this share of the width.
 SIGNATURE_COLUMN_MIN = 0.4
 QR_SIZE = 25 * mm
-# Two modules of white around the code rather than the standard four: it sits on white
-# paper with nothing printed that close, and scanners (zbarimg in the tests) read it.
-QR_QUIET_ZONE = 2
 COLUMN_GAP = 24
 PARAF_WIDTH = 46
 PARAF_HEIGHT = 30
@@ -78,6 +81,7 @@ class Placement:
 
     signature: Box | None = None
     stamp: Box | None = None
+    verification: Box | None = None
     parafs: dict[str, Box] = field(default_factory=dict)
 
 
@@ -125,10 +129,9 @@ class SignatureColumns(Flowable):
             line for line in (clean(self.signer.rank), _nip_line(self.signer.nip)) if line
         ]
         right_lines = 1 + len(self.titles) + len(self.names) + len(self.under_name)
-        right_height = right_lines * LEADING + SIGNATURE_SPACE
-        self.url_lines = (
-            char_lines(self.verify_url, FAMILY, URL_SIZE, left_width) if self.verify_url else []
-        )
+        right_height = right_lines * LEADING + ROOM_ABOVE + SIGNATURE_SPACE
+        self.left_width = left_width
+        self.url_height = url_height(self.verify_url, left_width) if self.verify_url else 0
         self.paraf_rows = _paraf_rows(self.parafs, left_width)
         self.height = max(right_height, self._left_height())
         return self.width, self.height
@@ -144,7 +147,7 @@ class SignatureColumns(Flowable):
         return max(width * SIGNATURE_COLUMN_MIN, min(width / 2, width - max(widths)))
 
     def _left_height(self) -> float:
-        qr = QR_SIZE + len(self.url_lines) * (URL_SIZE + 1.5) + 8 if self.verify_url else 0
+        qr = QR_SIZE + self.url_height + 8 if self.verify_url else 0
         parafs = 12 + len(self.paraf_rows) * PARAF_PITCH if self.paraf_rows else 0
         return qr + parafs
 
@@ -170,13 +173,17 @@ class SignatureColumns(Flowable):
         for line in self.titles:
             baseline -= LEADING
             canvas.drawString(x, baseline, line)
-        signature_top = baseline - (LEADING - FONT_SIZE) - (SIGNATURE_SPACE - SIGNATURE_HEIGHT) / 2
-        signature_y = signature_top - SIGNATURE_HEIGHT
+        # The room under the jabatan: the title line's descenders, a pad, then the stamp.
+        room_top = baseline - ROOM_ABOVE
+        centre_y = room_top - SIGNATURE_SPACE / 2
+        self._draw_stamp(x + STAMP_DIAMETER / 2, centre_y)
+        signature_x = x + STAMP_DIAMETER + STAMP_GAP
+        signature_width = min(SIGNATURE_MAX_WIDTH, self.width - signature_x)
         self.placement.signature = _box_on(
-            canvas, x, signature_y, SIGNATURE_WIDTH, SIGNATURE_HEIGHT
-        )
-        self._draw_stamp(x + STAMP_CENTRE_OFFSET, signature_y + SIGNATURE_HEIGHT / 2)
-        baseline -= SIGNATURE_SPACE
+            canvas, signature_x, centre_y - SIGNATURE_HEIGHT / 2, signature_width,
+            SIGNATURE_HEIGHT,
+        )  # fmt: skip
+        baseline = room_top - SIGNATURE_SPACE
         canvas.setFillColor(INK)
         canvas.setStrokeColor(INK)
         canvas.setLineWidth(0.8)
@@ -207,15 +214,10 @@ class SignatureColumns(Flowable):
         )
 
     def _draw_verification(self) -> None:
-        canvas = self.canv
+        """Only the QR's place: its look (a note on a draft, the code once signed) is a field."""
         top = self.height
-        _draw_qr(canvas, self.verify_url, 0, top - QR_SIZE, QR_SIZE)
-        canvas.setFillColor(MUTED)
-        canvas.setFont(FAMILY, URL_SIZE)
-        baseline = top - QR_SIZE - URL_SIZE - 1
-        for line in self.url_lines:
-            canvas.drawString(0, baseline, line)
-            baseline -= URL_SIZE + 1.5
+        height = QR_SIZE + self.url_height
+        self.placement.verification = _box_on(self.canv, 0, top - height, self.left_width, height)
 
     def _draw_parafs(self) -> None:
         """ "Paraf:" and one box per label, a label under each box, rows from the block's foot."""
@@ -255,20 +257,3 @@ def _nip_line(nip: str) -> str:
 def _paraf_rows(labels: list[str], width: float) -> list[list[str]]:
     per_row = max(1, int((width + PARAF_GAP) // (PARAF_WIDTH + PARAF_GAP)))
     return [labels[start : start + per_row] for start in range(0, len(labels), per_row)]
-
-
-def _draw_qr(canvas: Canvas, value: str, x: float, y: float, size: float) -> None:
-    """The code drawn in module units, one rectangle per dark run and a single fill.
-
-    Written as literal operators: the path API would format every number of every
-    rectangle in pure Python (docs/design/letters.md).
-    """
-    height = len(qr_matrix(value))
-    module = size / (height + 2 * QR_QUIET_ZONE)
-    rects = [f"{column} {height - 1 - row} {length} 1 re" for row, column, length in qr_runs(value)]
-    canvas.saveState()
-    canvas.setFillColor(INK)
-    offset = QR_QUIET_ZONE * module
-    canvas.transform(module, 0, 0, module, x + offset, y + offset)
-    canvas.addLiteral("\n".join(rects) + "\nf")
-    canvas.restoreState()

@@ -208,8 +208,10 @@ def test_it_refuses_repeated_paraf_labels() -> None:
 
 
 def test_number_and_date_are_empty_read_only_text_fields(letter: RenderedLetter) -> None:
-    fields = _fields(letter.pdf)
-    assert set(fields) == {"nomor", "tanggal"}
+    every = _fields(letter.pdf)
+    # Besides them: the watermark, footer and QR whose look the signing swaps.
+    assert set(every) == {"nomor", "tanggal", "draf_p1", "kaki_p1", "verifikasi"}
+    fields = {name: every[name] for name in ("nomor", "tanggal")}
     for field in fields.values():
         assert field["/FT"] == "/Tx"
         assert set(str(field["/V"])) == {"."}
@@ -228,29 +230,21 @@ def _width_of(text: str) -> float:
 def test_the_date_field_follows_the_place(letter: RenderedLetter) -> None:
     fields = _fields(letter.pdf)
     date_rect = [float(value) for value in fields["tanggal"]["/Rect"]]
-    _, sig_x1, _, _, sig_y2 = letter.signature_box
-    # Right of the signature column's start, above the signature space.
-    assert date_rect[0] > sig_x1 and date_rect[1] > sig_y2
+    _, column_x1, _, _, room_top = letter.stamp_box
+    # Right of the signature column's start (the stamp's left edge), above the room.
+    assert date_rect[0] > column_x1 and date_rect[1] > room_top
 
 
-def test_the_qr_code_carries_the_verification_url(letter: RenderedLetter, tmp_path: Path) -> None:
-    zbarimg = require_tool("zbarimg")
+def test_a_draft_has_no_qr_code_yet(letter: RenderedLetter, tmp_path: Path) -> None:
+    # Its code verifies nothing until it is signed (the signed letter's QR: test_signing).
     pdf = _saved(letter.pdf, tmp_path)
-    _run(
-        require_tool("pdftoppm"),
-        "-r",
-        "150",
-        "-png",
-        "-f",
-        "1",
-        "-l",
-        "1",
-        str(pdf),
-        str(tmp_path / "page"),
-    )
+    _run(require_tool("pdftoppm"), "-r", "150", "-png", "-f", "1", "-l", "1", str(pdf),
+         str(tmp_path / "page"))  # fmt: skip
     image = next(tmp_path.glob("page*.png"))
-    assert _run(zbarimg, "--raw", "-q", str(image)).strip() == VERIFY_URL
-    assert VERIFY_URL in _text(letter.pdf, tmp_path).replace("\n", "").replace(" ", "")
+    found = subprocess.run([require_tool("zbarimg"), "--raw", "-q", str(image)],
+                           capture_output=True, text=True)  # fmt: skip
+    assert found.stdout.strip() == ""
+    assert VERIFY_URL not in _text(letter.pdf, tmp_path).replace("\n", "").replace(" ", "")
 
 
 def test_boxes_lie_on_the_page_and_apart(letter: RenderedLetter) -> None:
@@ -263,11 +257,12 @@ def test_boxes_lie_on_the_page_and_apart(letter: RenderedLetter) -> None:
         for other in boxes[index + 1 :]:
             assert not _overlap(box, other)
     _, x1, y1, x2, y2 = letter.signature_box
-    assert 170 <= x2 - x1 <= 200 and 50 <= y2 - y1 <= 70
-    # The signature sits in the right half; the stamp covers its left part, as a stamp does.
-    assert x1 >= A4_POINTS[0] / 2 - 40
-    assert _overlap(letter.stamp_box, letter.signature_box)
-    assert letter.stamp_box[1] < x1
+    assert 110 <= x2 - x1 <= 200 and 50 <= y2 - y1 <= 70
+    # The signature sits in the right half, right of the stamp's place and clear of it
+    # (and of the text: test_signature_block).
+    assert x1 >= A4_POINTS[0] / 2
+    assert not _overlap(letter.stamp_box, letter.signature_box)
+    assert letter.stamp_box[3] < x1
 
 
 def test_a_long_letter_moves_the_signature_with_the_closing(tmp_path: Path) -> None:
@@ -345,7 +340,8 @@ def test_a_long_place_keeps_the_date_field_on_the_paper() -> None:
 def test_the_placeholder_sits_on_the_field_baseline(letter: RenderedLetter) -> None:
     """The filler draws the number and date FIELD_BASELINE above the field's bottom edge;
     the draft's dots are drawn there too, level with the words around them."""
-    for field in _fields(letter.pdf).values():
+    fields = _fields(letter.pdf)
+    for field in (fields["nomor"], fields["tanggal"]):
         appearance = field["/AP"]["/N"].get_object()
         assert float(appearance["/BBox"][3]) == FIELD_HEIGHT
         offset = re.search(rb"1 0 0 1 \S+ (\S+) Tm", appearance.data)
