@@ -61,11 +61,3 @@ def service_sop_pdf(request: HttpRequest, office: str, code: str) -> HttpRespons
     filename = f"SOP-{office}-{code}-v{context['version'].number}.pdf"
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
-
-
-def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "404.html", status=404)
-
-
-def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "500.html", status=500)
