@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from layan.api import api
-from layan.public import views as public_views
+from layan.core import views_errors
 from layan.public import views_letters, views_tracking
 
 admin.site.site_header = "Layan — pengaturan kantor"
@@ -23,5 +23,7 @@ urlpatterns = [
     path("", include("layan.public.urls")),
 ]
 
-handler404 = public_views.not_found
-handler500 = public_views.server_error
+handler400 = views_errors.bad_request
+handler403 = views_errors.permission_denied
+handler404 = views_errors.not_found
+handler500 = views_errors.server_error

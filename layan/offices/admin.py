@@ -99,7 +99,7 @@ class OfficeAdmin(OfficeScopedAdmin):
         ),
         ("Kop surat", {"fields": ("letterhead", "logo")}),
         ("Kepala dinas", {"fields": ("head_title", "head_name", "head_nip", "head_acting")}),
-        ("Pelayanan", {"fields": ("maklumat", "complaints_note")}),
+        ("Pelayanan", {"fields": ("counter_location", "maklumat", "complaints_note")}),
     )
 
     def get_queryset(self, request):

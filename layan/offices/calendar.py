@@ -46,7 +46,7 @@ from zoneinfo import ZoneInfo
 import holidays
 from django.db.models import Q
 
-from layan.offices.models import CutiBersama, Office, WorkingHours
+from layan.offices.models import CutiBersama, Office, Weekday, WorkingHours
 
 Span = tuple[datetime, datetime]  # [open, close) in the office's local wall time, naive
 Pause = tuple[datetime, datetime | None]  # aware; end None = still paused
@@ -196,6 +196,11 @@ class WorkCalendar:
         """Office hours by weekday (0 = Monday); a missing weekday is closed."""
         source = self._week_source
         return source() if callable(source) else source
+
+    @property
+    def uses_default_week(self) -> bool:
+        """Whether these are the Perpres 21/2023 hours: the office has set none of its own."""
+        return self.week is DEFAULT_WEEK
 
     @cached_property
     def days_off(self) -> Mapping[date, str]:
@@ -437,6 +442,56 @@ class WorkCalendar:
     def remaining_text(self, deadline: datetime, now: datetime) -> str:
         """`remaining` in words: "sisa 1 jam 20 menit kerja", "terlambat 2 hari kerja 3 jam"."""
         return format_remaining(self.remaining(deadline, now), day_minutes=self.day_minutes)
+
+
+# Keppres 41/1987 divides Indonesia into three zones and names them WIB, WITA, WIT.
+_ZONE_NAMES = {
+    "Asia/Jakarta": "WIB",
+    "Asia/Pontianak": "WIB",
+    "Asia/Makassar": "WITA",
+    "Asia/Jayapura": "WIT",
+}
+
+
+def zone_name(time_zone: str | ZoneInfo) -> str:
+    """What people call an office's time zone: WIB, WITA or WIT (else its abbreviation)."""
+    zone = ZoneInfo(time_zone) if isinstance(time_zone, str) else time_zone
+    return _ZONE_NAMES.get(zone.key) or datetime.now(zone).strftime("%Z")
+
+
+# A range of days or hours is written with an en dash: "Senin\u2013Kamis 07.30\u201316.00".
+RANGE_DASH = "\u2013"
+
+
+def _hours_text(hours: DayHours | None, zone: str) -> str:
+    if hours is None:
+        return "tutup"
+    text = f"{hours.start:%H.%M}{RANGE_DASH}{hours.end:%H.%M} {zone}"
+    if hours.break_start is not None and hours.break_end is not None:
+        text += f", istirahat {hours.break_start:%H.%M}{RANGE_DASH}{hours.break_end:%H.%M}"
+    return text
+
+
+def opening_hours(calendar: WorkCalendar) -> list[tuple[str, str]]:
+    """The office week in words, runs of days with the same hours joined.
+
+    [("Senin-Kamis", "07.30-16.00 WITA, istirahat 12.00-13.00"), ("Jumat", ...),
+    ("Sabtu-Minggu", "tutup")], with en dashes for the hyphens. Holidays and cuti
+    bersama are not in it: the page says in words that the office is closed then.
+    """
+    zone = zone_name(calendar.tz)
+    runs: list[tuple[int, int, str]] = []  # first weekday, last weekday, hours
+    for weekday in range(7):
+        text = _hours_text(calendar.week.get(weekday), zone)
+        if runs and runs[-1][2] == text:
+            runs[-1] = (runs[-1][0], weekday, text)
+        else:
+            runs.append((weekday, weekday, text))
+    days = [Weekday(day).label for day in range(7)]
+    return [
+        (days[first] if first == last else f"{days[first]}{RANGE_DASH}{days[last]}", text)
+        for first, last, text in runs
+    ]
 
 
 def calendar_for(office: Office) -> WorkCalendar:

@@ -81,6 +81,13 @@ class Office(models.Model):
     complaints_note = models.TextField(
         "keterangan pengaduan", blank=True, help_text="Teks pengaduan sebagaimana tertulis."
     )
+    counter_location = models.CharField(
+        "tempat pelayanan",
+        max_length=300,
+        blank=True,
+        help_text="Di mana pemohon dilayani, sebagaimana kantor menyebutnya, mis. "
+        "Loket pelayanan, lantai 1. Kosongkan bila kantor tidak menyebutkannya.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -8,8 +8,7 @@ roles work on cases at all.
 
 from enum import StrEnum
 
-from django.core.exceptions import PermissionDenied
-
+from layan.core.errors import Refusal
 from layan.offices.models import Membership, Office, Role
 
 
@@ -74,15 +73,15 @@ def may(user, office: Office, right: Right) -> bool:
 
 
 def require(user, office: Office, right: Right) -> set[str]:
-    """The user's roles at the office; PermissionDenied (HTTP 403) naming who may, if none may.
+    """The user's roles at the office; Refusal (HTTP 403) naming who may, if none may.
 
     Not being staff of the office at all is also a refusal here; pages and the API
     answer an outsider 404 before they ask (`office_for_staff`).
     """
     roles = roles_of(user, office)
     if not roles:
-        raise PermissionDenied("Anda bukan staf kantor ini.")
+        raise Refusal("Anda bukan staf kantor ini.")
     if right not in rights_of(roles):
         allowed = ", ".join(Role(role).label for role in sorted(roles_with(right)))
-        raise PermissionDenied(f"Hanya {allowed} yang dapat {_REFUSALS[right]}.")
+        raise Refusal(f"Hanya {allowed} yang dapat {_REFUSALS[right]}.")
     return roles

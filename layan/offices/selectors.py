@@ -2,13 +2,13 @@
 
 from collections.abc import Collection
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from layan.core.caching import ProcessCache
 from layan.core.db import rows_prepared
+from layan.core.errors import Refusal
 from layan.offices.models import Membership, Office, Role
 
 
@@ -47,7 +47,8 @@ def office_for_staff(user, slug: str, *, roles: Collection[str] | None = None) -
     if membership is None:
         raise Http404("Kantor tidak ditemukan.")
     if roles and not memberships.filter(role__in=roles).exists():
-        raise PermissionDenied("Peran Anda tidak mencakup halaman ini.")
+        labels = ", ".join(Role(role).label for role in sorted(roles))
+        raise Refusal(f"Halaman ini hanya untuk {labels}.")
     return membership.office
 
 

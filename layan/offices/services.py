@@ -68,6 +68,8 @@ class OfficeSeed(_Seed):
     head: HeadSeed = HeadSeed()
     maklumat: str = ""
     complaints_note: str = ""
+    # Where applicants are served, in the seed's own words; left out where it says nothing.
+    counter_location: str = ""
     units: list[UnitSeed] = []
     channels: list[ChannelSeed] = []
     officers: list[OfficerSeed] = Field(default_factory=list)
@@ -118,6 +120,7 @@ def office_load_seed(*, path: Path) -> Office:
             "head_acting": seed.head.acting,
             "maklumat": seed.maklumat or DEFAULT_MAKLUMAT,
             "complaints_note": seed.complaints_note,
+            "counter_location": seed.counter_location,
         },
     )
     office.full_clean()

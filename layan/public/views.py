@@ -7,6 +7,7 @@ from django.views.decorators.cache import cache_control
 from layan.catalogue.pdf import sop_pdf
 from layan.catalogue.selectors import service_get_published, services_published, version_doc
 from layan.catalogue.sop_table import sop_rows
+from layan.offices.calendar import calendar_for, opening_hours
 from layan.offices.selectors import office_get_public, offices_public
 
 
@@ -16,8 +17,11 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def office_home(request: HttpRequest, office: str) -> HttpResponse:
     office_obj = office_get_public(slug=office)
+    calendar = calendar_for(office_obj)
     context = {
         "office": office_obj,
+        "opening_hours": opening_hours(calendar),
+        "hours_are_default": calendar.uses_default_week,
         "services": services_published(office=office_obj),
         "channels": office_obj.channels.all(),
         "officers": office_obj.officers.all(),
@@ -61,11 +65,3 @@ def service_sop_pdf(request: HttpRequest, office: str, code: str) -> HttpRespons
     filename = f"SOP-{office}-{code}-v{context['version'].number}.pdf"
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
-
-
-def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "404.html", status=404)
-
-
-def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "500.html", status=500)
