@@ -134,7 +134,10 @@ class CaseStepOut(Schema):
     """The current step: `role` is the staff role that acts on it (never the applicant).
 
     `input_schema` is the JSON Schema of the `data` an action on it takes;
-    `outcome_labels` names each outcome as the pages do.
+    `outcome_labels` names each outcome as the pages do. `data_initial` is what the
+    page's form starts with on this case (at a checklist: the papers already ticked and
+    those with a scan attached); the officer may change it, and it is applied only as
+    sent in an action's `data`.
     """
 
     key: str
@@ -146,6 +149,7 @@ class CaseStepOut(Schema):
     role: str
     outcome_labels: dict[str, str]
     input_schema: dict[str, Any]
+    data_initial: dict[str, Any]
 
 
 class SlaOut(Schema):
@@ -299,6 +303,7 @@ def _step_out(case: Case, step: Step) -> CaseStepOut:
         actor_label=doc.actors[step.actor].label,
         role=case.current_role,
         **step_input_out(doc, step),
+        data_initial=kind_of(step.kind).data_initial(doc, step, case),
     )
 
 

@@ -46,7 +46,7 @@ def _post_headers_only(
         f"Cookie: {CSRF_COOKIE}\r\nAuthorization: Bearer {token}\r\n"
         f"Content-Length: {length}\r\n\r\n"
     ).encode()
-    with socket.create_connection((where.hostname, where.port), timeout=10) as sock:
+    with socket.create_connection((where.hostname, where.port or 80), timeout=10) as sock:
         sock.sendall(head + b"--lampiran\r\n")  # the body's first line, and no more
         answer = b""
         while b"\r\n\r\n" not in answer:
