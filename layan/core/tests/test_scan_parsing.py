@@ -199,6 +199,37 @@ def test_a_pdf_carrying_another_file_is_refused():
     assert "PDF berisi berkas sisipan" in refusal(_changed(scan_pdf(), attach))
 
 
+def _handmade(catalog_extra: bytes, action: bytes) -> bytes:
+    """A one-page PDF written byte by byte (offsets and cross-reference table exact), with
+    `catalog_extra` in its catalog and `action` as object 5."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R " + catalog_extra + b" >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        b"<< /Length 0 >>\nstream\n\nendstream",
+        action,
+    ]
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\n" % (len(objects) + 1)
+    out += b"startxref\n%d\n%%%%EOF\n" % xref
+    return bytes(out)
+
+
+def test_a_script_behind_hex_escaped_names_is_refused():
+    # /Java#53cript and /#4AS are /JavaScript and /JS as every viewer reads them.
+    action = b"<< /S /Java#53cript /#4AS (app.alert(1)) >>"
+    assert examine(_handmade(b"", action)) == ("application/pdf", ".pdf")  # not reachable
+    assert "PDF berisi JavaScript" in refusal(_handmade(b"/OpenAction 5 0 R", action))
+
+
 # ---- size, and the words a form shows ----------------------------------------------------
 
 
