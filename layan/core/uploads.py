@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 from PIL import Image, UnidentifiedImageError
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.crypt import AuthStatus
@@ -272,4 +273,8 @@ def _too_large(request: HttpRequest, limit: int) -> HttpResponse:
         # The API's one error shape (layan/api.py), written here: core sits below it.
         body = {"detail": reason, "errors": [{"field": "file", "reason": reason}]}
         return JsonResponse(body, status=413)
-    return render(request, "413.html", {"reason": reason, "limit": megabytes(limit)}, status=413)
+    # The upload address itself takes only POST: the way back is the page the form was on.
+    back = request.META.get("HTTP_REFERER", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""
+    return render(request, "413.html", {"reason": reason, "back": back}, status=413)

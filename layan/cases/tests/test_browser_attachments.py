@@ -101,3 +101,29 @@ def test_a_scan_ticks_its_paper_and_the_officer_decides(live_server, case, scans
     page.get_by_text("Pemeriksaan kelengkapan: Lengkap.").wait_for()
     assert page.get_by_role("button", name="Periksa DTKS/DTSEN").is_visible()
     _shot(page, "attach-after-lengkap-360")
+
+
+@pytest.fixture
+def admin(office_register, make_user, settings):
+    settings.REGISTRY_MAX_UPLOAD_BYTES = 1_000_000
+    return make_user("admin.bone", password=PASSWORD, bone=["admin"])
+
+
+def test_a_register_file_over_the_limit_gets_the_page_that_says_so(
+    live_server, admin, tmp_path, page
+):
+    big = tmp_path / "dtks-bone.csv"
+    big.write_bytes(b"nik;nama\n" + b"7308011209630011;Ibu Sari\n" * 120_000)  # ~3 MB
+    page.goto(live_server.url + "/masuk/?next=/staf/bone/register/impor/")
+    page.get_by_label("Nama pengguna").fill("admin.bone")
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.get_by_label("Berkas ekspor (CSV atau XLSX)").set_input_files(str(big))
+    page.get_by_label("Periode data (YYYY-MM)").fill("2026-09")
+    page.get_by_role("button", name="Unggah dan impor").click()
+    page.get_by_role("heading", name="Berkas terlalu besar").wait_for()
+    assert page.get_by_text("Berkas terlalu besar: paling besar 1 MB.").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    _shot(page, "attach-413-register-360")
+    page.get_by_role("link", name="Kembali ke halaman sebelumnya").click()
+    page.get_by_role("button", name="Unggah dan impor").wait_for()

@@ -96,6 +96,17 @@ def test_the_case_limit_follows_its_setting(client, settings):
     )  # fmt: skip
     assert response.status_code == 413
     assert "paling besar 5 MB" in response.content.decode()
+    assert "Kembali ke halaman sebelumnya" not in response.content.decode()
+
+
+def test_the_page_leads_back_to_a_page_of_the_site_only(client):
+    path, over = "/staf/bone/permohonan/1/lampiran/", str(100 * 1_000_000)
+    ours = client.generic("POST", path, b"", CONTENT_LENGTH=over,
+                          HTTP_REFERER="http://testserver/staf/bone/permohonan/1/")  # fmt: skip
+    assert '<a href="http://testserver/staf/bone/permohonan/1/">' in ours.content.decode()
+    theirs = client.generic("POST", path, b"", CONTENT_LENGTH=over,
+                            HTTP_REFERER="https://contoh.example/")  # fmt: skip
+    assert "contoh.example" not in theirs.content.decode()
 
 
 def test_an_upload_within_the_limit_and_its_form_goes_on_to_the_view(client):
