@@ -578,8 +578,9 @@ def case_attachment_new(
 ):
     """Keep a scan (PDF, JPEG or PNG, judged by its content and opened by a parser) for a
     requirement or a photo/file field of a form step; `requirement` is the key the service
-    listing and `input_schema` name. A file over CASE_MAX_ATTACHMENT_BYTES (10 MB unless the
-    office set another) is refused: 413 from the Content-Length when the body is that large."""
+    listing and `input_schema` name. A file over CASE_MAX_ATTACHMENT_BYTES (10 MB unless
+    LAYAN_CASE_MAX_ATTACHMENT_MB says otherwise) is refused, with 413 from the Content-Length
+    alone when the body is that large."""
     case = case_for_staff(request.auth, case_id)  # another office's case: 404, not 403
     item = attachment_add(case_id=case.pk, user=request.auth, requirement=requirement,
                           upload=file)  # fmt: skip

@@ -272,7 +272,7 @@ def _too_large(request: HttpRequest, limit: int) -> HttpResponse:
     if match is not None and match.namespace == "api":
         # The API's one error shape (layan/api.py), written here: core sits below it.
         body = {"detail": reason, "errors": [{"field": "file", "reason": reason}]}
-        return JsonResponse(body, status=413)
+        return JsonResponse(body, status=413, content_type="application/json; charset=utf-8")
     # The upload address itself takes only POST: the way back is the page the form was on.
     back = request.META.get("HTTP_REFERER", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):

@@ -76,7 +76,7 @@ def test_an_oversized_upload_is_answered_before_its_body_is_sent(live_server, to
     size = f"{limit // 1_000_000} MB"
     if path.startswith("/api/"):
         reason = f"Berkas terlalu besar: paling besar {size}."
-        assert headers["content-type"] == "application/json"
+        assert headers["content-type"] == "application/json; charset=utf-8"
         errors = [{"field": "file", "reason": reason}]
         assert json.loads(text) == {"detail": reason, "errors": errors}
     else:
