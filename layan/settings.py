@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF, which reads the whole body for its token.
+    "layan.core.uploads.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -226,6 +228,16 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5_000_000
 
 # Largest scan of a requirement (PDF, JPEG, PNG) attached to a case.
 CASE_MAX_ATTACHMENT_BYTES = int(os.environ.get("LAYAN_CASE_MAX_ATTACHMENT_MB", "10")) * 1_000_000
+# Upload addresses (URL names) and the setting of their file's limit: a POST whose
+# Content-Length passes it (plus the form around the file) is answered 413 before its
+# body is read (layan.core.uploads.UploadLimitMiddleware).
+UPLOAD_LIMITS = {
+    "case-attachment-add": "CASE_MAX_ATTACHMENT_BYTES",
+    "api:case_attachments": "CASE_MAX_ATTACHMENT_BYTES",
+    "registry-upload-new": "REGISTRY_MAX_UPLOAD_BYTES",
+    "letter-verify-home": "LETTER_MAX_VERIFY_BYTES",
+    "api:letters_verify": "LETTER_MAX_VERIFY_BYTES",
+}
 
 # Letters: signers' private keys are stored encrypted under a key derived from
 # this secret (default: the secret key). Changing it makes stored keys unusable.

@@ -196,7 +196,10 @@ class CaseStepOut(Schema):
     """The current step: `role` is the staff role that acts on it (never the applicant).
 
     `input_schema` is the JSON Schema of the `data` an action on it takes;
-    `outcome_labels` names each outcome as the pages do.
+    `outcome_labels` names each outcome as the pages do. `data_initial` is what the
+    page's form starts with on this case (at a checklist: the papers already ticked and
+    those with a scan attached); the officer may change it, and it is applied only as
+    sent in an action's `data`.
     """
 
     key: str
@@ -208,6 +211,7 @@ class CaseStepOut(Schema):
     role: str
     outcome_labels: dict[str, str]
     input_schema: dict[str, Any]
+    data_initial: dict[str, Any]
 
 
 class SlaOut(Schema):
@@ -391,6 +395,7 @@ def _step_out(case: Case, step: Step) -> CaseStepOut:
         actor_label=doc.actors[step.actor].label,
         role=case.current_role,
         **step_input_out(doc, step),
+        data_initial=kind_of(step.kind).data_initial(doc, step, case),
     )
 
 
@@ -700,8 +705,11 @@ def case_attachments(request: ApiRequest, case_id: int):
 def case_attachment_new(
     request: ApiRequest, case_id: int, requirement: Form[str], file: File[UploadedFile]
 ):
-    """Keep a scan (PDF, JPEG or PNG, judged by its content) for a requirement or a photo/file
-    field of a form step; `requirement` is the key the service listing and `input_schema` name."""
+    """Keep a scan (PDF, JPEG or PNG, judged by its content and opened by a parser) for a
+    requirement or a photo/file field of a form step; `requirement` is the key the service
+    listing and `input_schema` name. A file over CASE_MAX_ATTACHMENT_BYTES (10 MB unless
+    LAYAN_CASE_MAX_ATTACHMENT_MB says otherwise) is refused, with 413 from the Content-Length
+    alone when the body is that large."""
     case = case_for_staff(request.auth, case_id)  # another office's case: 404, not 403
     item = attachment_add(case_id=case.pk, user=request.auth, requirement=requirement,
                           upload=file)  # fmt: skip

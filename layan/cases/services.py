@@ -36,7 +36,7 @@ from layan.catalogue.schema import ServiceDoc, Step, StepKind
 from layan.catalogue.selectors import version_doc
 from layan.core.audit import audit_record
 from layan.core.nik import nik_problem
-from layan.core.uploads import sniff_content_type, upload_size_problem
+from layan.core.uploads import ScanRefused, scan_examine
 from layan.offices.models import Office, Role
 from layan.offices.rights import Right, may, require, rights_of, roles_of, roles_with
 from layan.registry import storage
@@ -498,18 +498,17 @@ def attachment_add(*, case_id: int, user, requirement: str, upload) -> Attachmen
         known = "; ".join(f"{key} = {label}" for key, label in choices.items())
         raise CaseError(f"Lampiran '{requirement}' tidak dikenal; pilih: {known}.",
                         field="requirement")  # fmt: skip
-    if problem := upload_size_problem(upload, settings.CASE_MAX_ATTACHMENT_BYTES):
-        raise CaseError(problem, field="file")
-    upload.seek(0)
-    sniffed = sniff_content_type(upload.read(16))
-    if sniffed is None:
-        raise CaseError("Berkas harus PDF, JPEG atau PNG (diperiksa dari isinya).", field="file")
+    try:
+        content_type, extension = scan_examine(
+            upload, limit_bytes=settings.CASE_MAX_ATTACHMENT_BYTES
+        )
+    except ScanRefused as exc:
+        raise CaseError(str(exc), field="file") from exc
     digest = hashlib.sha256()
     upload.seek(0)
     for block in upload.chunks():
         digest.update(block)
     upload.seek(0)
-    content_type, extension = sniffed
     original_name = upload.name[:300]
     upload.name = f"{requirement}{extension}"  # stored under a name Layan chose
     return Attachment.objects.create(

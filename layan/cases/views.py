@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -63,6 +64,7 @@ from layan.catalogue.schema import ServiceDoc, Step
 from layan.catalogue.selectors import services_published
 from layan.core.http import StaffRequest
 from layan.core.qr import qr_svg
+from layan.core.uploads import SCAN_ACCEPT, megabytes, scan_hint
 from layan.offices.models import Office, Role
 from layan.offices.rights import Right, roles_of, roles_with
 from layan.offices.selectors import office_for_staff
@@ -287,6 +289,7 @@ def _case_context(
         "attachments": [(a, labels.get(a.requirement, a.requirement)) for a in attachments],
         "upload_choices": list(labels.items()),
         "upload_selected": request.GET.get("persyaratan", ""),
+        "upload": _upload_limits(),
         "referral": Referral.objects.filter(case=case).first(),
         "errors": errors,
         "notice": notice,
@@ -491,6 +494,17 @@ def attachment_upload(request: StaffRequest, office: str, pk: int) -> HttpRespon
         return _case_page(request, office_obj, case.pk, status=409, notice=str(exc))
     messages.success(request, "Lampiran disimpan.")
     return _after_change(request, office_obj, case.pk)
+
+
+def _upload_limits() -> dict:
+    """What the upload form says and checks before sending: the types and the largest size."""
+    limit = settings.CASE_MAX_ATTACHMENT_BYTES
+    return {
+        "hint": scan_hint(limit),
+        "accept": SCAN_ACCEPT,
+        "max_bytes": limit,
+        "too_large": f"Berkas lebih dari {megabytes(limit)}; perkecil dulu sebelum diunggah.",
+    }
 
 
 @login_required

@@ -29,7 +29,7 @@ ERRORS = {
     403: "signed in, but not allowed to do this",
     404: "the record or the office is not there, or not visible to the caller",
     409: "the record changed meanwhile (another officer acted first)",
-    413: "the body is over DATA_UPLOAD_MAX_MEMORY_SIZE",
+    413: "the body is over DATA_UPLOAD_MAX_MEMORY_SIZE, or an upload's size over its limit",
     422: "a parameter or a field of the body is not valid",
 }
 # A body the client sends can fail to parse, be too big, or be invalid.

@@ -237,6 +237,11 @@ class Kind:
         """The `data` of the case page's form for this step."""
         return {}
 
+    def data_initial(self, doc: ServiceDoc, step: Step, case: Case) -> dict[str, Any]:
+        """What the step's form starts with on this case (the API's case read says the same):
+        a suggestion the officer may change, never applied without being sent."""
+        return {}
+
     # ---- doing the step -------------------------------------------------------------
 
     def decide(self, case: Case, user: Any) -> tuple[str, dict[str, Any]]:

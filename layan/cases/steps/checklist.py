@@ -78,12 +78,33 @@ class Checklist(Kind):
                 states[paper.key] = RequirementState("tidak ada", False)
         return states
 
+    def data_initial(self, doc: ServiceDoc, step: Step, case: Case) -> dict[str, Any]:
+        # The last round's ticks stand (an untick is the officer's judgement), and a paper
+        # with a scan uploaded since is ticked: the scan is new evidence that it was brought.
+        last = case.records.filter(step=step.key).order_by("-seq").first()
+        scans = case.attachments.all()
+        if last is not None:
+            scans = scans.filter(uploaded_at__gt=last.finished_at)
+        scanned = set(scans.values_list("requirement", flat=True))
+        ticked = set(case.requirements_checked) | scanned
+        return {"checked": [r.key for r in brought(doc) if r.key in ticked]}
+
     def form_context(
         self, doc: ServiceDoc, step: Step, case: Case, posted: QueryDict | None, errors: dict
     ) -> dict[str, Any]:
-        ticked = posted.getlist("checked") if posted else case.requirements_checked
+        if posted:
+            ticked = posted.getlist("checked")
+        else:
+            ticked = self.data_initial(doc, step, case)["checked"]
+        attached = set(case.attachments.values_list("requirement", flat=True))
         papers = [
-            {"key": r.key, "label": r.label, "optional": r.optional, "checked": r.key in ticked}
+            {
+                "key": r.key,
+                "label": r.label,
+                "optional": r.optional,
+                "checked": r.key in ticked,
+                "attached": r.key in attached,
+            }
             for r in brought(doc)
         ]
         return {"requirements": papers}

@@ -131,7 +131,9 @@ def test_uploads_are_judged_by_content_and_requirement(api, office_register, peo
     case = _proposal(office_register, people, to="survey_kriteria")
     caller = api(people["operator"])
     answer = caller.upload(case, "foto_rumah", b"MZ\x90\x00 not a picture", name="foto.png")
-    assert _errors(answer) == {"file": "Berkas harus PDF, JPEG atau PNG (diperiksa dari isinya)."}
+    assert _errors(answer) == {
+        "file": "“foto.png” bukan PDF, JPEG atau PNG (diperiksa dari isinya, bukan dari namanya)."
+    }
     answer = caller.upload(case, "paspor", scan_png())
     reason = _errors(answer)["requirement"]
     assert "Lampiran 'paspor' tidak dikenal" in reason and "Foto Rumah Full Tampak Depan" in reason

@@ -255,9 +255,10 @@ def test_attachments_are_typed_by_content_and_keep_the_uploaders_name(office_reg
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from layan.cases.services import attachment_add
+    from layan.core.testing import scan_image
 
     case = _new("bone", "rekomendasi-kip", office_register["bone"]["registered"], staff)
-    png = SimpleUploadedFile("scan KK ibu.pdf", b"\x89PNG\r\n\x1a\n" + b"0" * 64)
+    png = SimpleUploadedFile("scan KK ibu.pdf", scan_image("PNG"))
     kept = attachment_add(case_id=case.pk, user=staff("bone", "petugas"), requirement="kk",
                           upload=png)  # fmt: skip
     assert (kept.content_type, kept.original_name) == ("image/png", "scan KK ibu.pdf")

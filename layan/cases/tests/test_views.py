@@ -491,8 +491,9 @@ def test_text_named_pdf_is_refused_with_the_reason(client, ani, case):
     client.force_login(ani)
     response = upload(client, case, "kk.pdf", b"ini bukan PDF, hanya teks")
     assert response.status_code == 422
-    assert b'id="file-error">Berkas harus PDF, JPEG atau PNG (diperiksa dari isinya)' in (
-        response.content
+    assert (
+        'id="file-error">“kk.pdf” bukan PDF, JPEG atau PNG (diperiksa dari isinya'
+        in response.content.decode()
     )
     assert not Attachment.objects.exists()
     response = upload(client, case, "kk.pdf", b"teks", htmx=True)
