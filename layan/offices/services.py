@@ -377,7 +377,11 @@ def membership_update(
     _target_check(actor=actor, office=office, user=user)
     _unit_check(office, unit)
     # The admin's form has already written its values onto `membership`: compare with the row.
-    stored = Membership.objects.select_for_update().select_related("unit").get(pk=membership.pk)
+    stored = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("unit")
+        .get(pk=membership.pk)
+    )
     if is_active != stored.is_active:
         role_change = role_grant if is_active else role_revoke
         role_change(office=office, actor=actor, user=user, role=stored.role)
