@@ -159,7 +159,24 @@ class MembershipAdminForm(forms.ModelForm):
                 membership_check(actor=self.actor, office=office, user=user)
             except (PermissionDenied, StaffError) as refused:
                 raise ValidationError(str(refused)) from None
+            if self.instance.pk is None and data.get("role"):
+                self._held_before(user, office, data["role"])
         return data
+
+    def _held_before(self, user, office, role: str) -> None:
+        """A role held before is given again on its old row; one held now is refused.
+
+        Pointing the form at the existing row also spares the unique constraint's own
+        message, which Django's Indonesian translation gets backwards ("tidak ada").
+        """
+        existing = Membership.objects.filter(user=user, office=office, role=role).first()
+        if existing is None:
+            return
+        self.instance = existing
+        if existing.is_active:
+            raise ValidationError(
+                f"{user} sudah memegang peran {existing.get_role_display()} di kantor ini."
+            )
 
 
 @admin.register(Membership)

@@ -135,3 +135,28 @@ def test_the_list_speaks_indonesian(client, bone_admin, colleague):
     page = client.get(reverse("admin:offices_membership_changelist")).content.decode()
     assert "Pegawai" in page and "Kantor" in page and "Rina Kartika" in page
     assert "199001152015032002" in page
+
+
+def test_a_role_held_now_is_refused_in_plain_words(client, bone_admin, colleague):
+    client.force_login(bone_admin)
+    response = _add(client, colleague, role="petugas")
+    assert response.status_code == 200
+    assert "Rina Kartika sudah memegang peran Petugas layanan / front office" in (
+        response.content.decode()
+    )
+    assert "tidak ada" not in response.content.decode()
+    assert Membership.objects.filter(user=colleague).count() == 1
+
+
+def test_a_role_held_before_is_given_again_on_its_old_row(client, bone_admin, colleague):
+    row = Membership.objects.get(user=colleague)
+    row.is_active = False
+    row.save()
+    client.force_login(bone_admin)
+    response = _add(client, colleague, role="petugas")
+    assert response.status_code == 302, response.content.decode()
+    row.refresh_from_db()
+    assert row.is_active and Membership.objects.filter(user=colleague).count() == 1
+    event = audit_of(colleague).get()
+    assert event.action == "membership.grant"
+    assert event.before == {"role": "petugas", "active": False}
