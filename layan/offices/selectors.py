@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import CharField, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import CharField, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -141,6 +141,9 @@ class StaffRow:
 
     user: User
     memberships: list[Membership]
+    # Whether this office's admin may change the person (see users_in_scope); someone
+    # who also works at another office, or a superuser, is shown but not changed.
+    managed: bool
 
     @property
     def active_roles(self) -> list[Membership]:
@@ -160,20 +163,32 @@ class StaffRow:
 
 
 def _staff_rows(office: Office, users: QuerySet[User]) -> list[StaffRow]:
-    here = Membership.objects.filter(office=office).select_related("unit").order_by("role")
-    users = users.prefetch_related(Prefetch("memberships", queryset=here, to_attr="here"))
-    return [StaffRow(user=user, memberships=user.here) for user in users]
+    """The office's people among `users`: anyone with a role row here, and its new accounts."""
+    managed = users_in_scope([office])
+    here = Membership.objects.filter(office=office)
+    people = users.filter(
+        Q(Exists(here.filter(user=OuterRef("pk")))) | Q(pk__in=managed.values("pk"))
+    ).prefetch_related(
+        Prefetch(
+            "memberships", queryset=here.select_related("unit").order_by("role"), to_attr="here"
+        )
+    )
+    managed_ids = set(managed.values_list("pk", flat=True))
+    return [
+        StaffRow(user=user, memberships=user.here, managed=user.pk in managed_ids)
+        for user in people
+    ]
 
 
 def staff_of_office(office: Office) -> list[StaffRow]:
-    """Everyone in the admin's scope at the office, active first, then by name."""
-    rows = _staff_rows(office, users_in_scope([office]).order_by("full_name", "username"))
+    """Everyone on the office's staff, active first, then by name."""
+    rows = _staff_rows(office, get_user_model().objects.order_by("full_name", "username"))
     return sorted(rows, key=lambda row: not row.is_active)
 
 
 def staff_member_get(office: Office, pk: int) -> StaffRow:
-    """One person in the admin's scope at the office, or 404 (another office's staff too)."""
-    rows = _staff_rows(office, users_in_scope([office]).filter(pk=pk))
+    """One person of the office's staff, or 404 (another office's people too)."""
+    rows = _staff_rows(office, get_user_model().objects.filter(pk=pk))
     if not rows:
         raise Http404("Pegawai tidak ditemukan.")
     return rows[0]

@@ -4,6 +4,8 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from layan.core.audit import audit_of
@@ -197,6 +199,22 @@ def test_a_user_of_another_office_cannot_be_reached_or_attached(admin_client, ma
     assert not Membership.objects.filter(user=theirs, office__slug="bone").exists()
 
 
+def test_a_person_also_at_another_office_is_shown_but_not_changed(admin_client, make_user):
+    both = make_user("dua.kantor", bone=["petugas"], bima=["petugas"])
+    listed = admin_client.get(reverse("staff-list", args=["bone"])).content.decode()
+    assert "dua.kantor" in listed and "diatur admin sistem" in listed
+    page = admin_client.get(reverse("staff-detail", args=["bone", both.pk])).content.decode()
+    assert "juga memegang peran di kantor lain" in page and "Beri peran" not in page
+    grant = reverse("staff-role-grant", args=["bone", both.pk])
+    response = admin_client.post(grant, {"role": "kadin"})
+    assert response.status_code == 422 and "admin sistem" in response.content.decode()
+    edit = reverse("staff-edit", args=["bone", both.pk])
+    assert admin_client.post(edit, {"full_name": "Nama Lain"}).status_code == 422
+    both.refresh_from_db()
+    assert both.full_name == ""
+    assert not Membership.objects.filter(user=both, role="kadin").exists()
+
+
 def test_another_offices_admin_cannot_post_to_our_people(client, make_user, ani):
     client.force_login(make_user("admin.bima", bima=["admin"]))
     for office in ("bone", "bima"):
@@ -268,3 +286,16 @@ def test_the_operator_may_open_the_register_import_and_the_petugas_may_not(
     client.force_login(make_user("petugas.bone", bone=["petugas"]))
     response = client.get(reverse("registry-upload-new", args=["bone"]))
     assert response.status_code == 403
+
+
+def test_the_list_reads_the_same_few_queries_however_many_people(admin_client, make_user):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert admin_client.get(reverse("staff-list", args=["bone"])).status_code == 200
+        return len(queries)
+
+    make_user("satu.bone", bone=["petugas"])
+    few = count()
+    for n in range(8):
+        make_user(f"orang{n}.bone", bone=["petugas", "kabid"])
+    assert count() == few
