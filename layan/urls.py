@@ -16,6 +16,7 @@ urlpatterns = [
     path("staf/<slug:office>/register/", include("layan.registry.urls")),
     path("staf/<slug:office>/permohonan/", include("layan.cases.urls")),
     path("staf/<slug:office>/surat/", include("layan.letters.urls")),
+    path("staf/<slug:office>/pegawai/", include("layan.offices.urls")),
     path("lacak/", views_tracking.track_form, name="track"),
     path("lacak/<str:code>/", views_tracking.track_case, name="track-case"),
     path("verifikasi/", views_letters.verify_home, name="letter-verify-home"),

@@ -21,20 +21,22 @@ class Right(StrEnum):
     IMPORT = "import"  # upload a register export
     EXPORT = "export"  # download files of personal data (register diff, rejected rows)
     REVOKE = "revoke"  # revoke an issued letter
+    STAFF = "staff"  # create staff accounts and give or take their roles at the office
 
 
 _STAFF = frozenset({Right.ACT, Right.PAUSE, Right.LOOKUP, Right.EXPORT})
 # The front office registers applications (its intake is recorded in its role) and
 # corrects what the applicant told it; the kadin signs letters and so revokes them.
+# The operator SIKS-NG (seed 004) brings the register exports in, as the admin may.
 RIGHTS: dict[str, frozenset[Right]] = {
     Role.PETUGAS: _STAFF | {Right.REGISTER, Right.CORRECT},
-    Role.OPERATOR: _STAFF,
+    Role.OPERATOR: _STAFF | {Right.IMPORT},
     Role.SUPERVISOR: _STAFF,
     Role.PEKSOS: _STAFF,
     Role.KABID: _STAFF,
     Role.SEKRETARIS: _STAFF,
     Role.KADIN: _STAFF | {Right.REVOKE},
-    Role.ADMIN: _STAFF | {Right.IMPORT},
+    Role.ADMIN: _STAFF | {Right.IMPORT, Right.STAFF},
 }
 
 _REFUSALS = {
@@ -46,6 +48,7 @@ _REFUSALS = {
     Right.IMPORT: "mengimpor data register",
     Right.EXPORT: "mengunduh data pribadi",
     Right.REVOKE: "mencabut surat",
+    Right.STAFF: "mengelola pegawai",
 }
 
 

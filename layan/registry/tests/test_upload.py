@@ -122,7 +122,7 @@ def test_bad_upload_names_the_problem_and_queues_nothing(
     assert not Upload.objects.exists()
 
 
-def test_only_admins_of_the_office_may_upload(client, seeded, make_user, tmp_path):
+def test_only_roles_with_the_import_right_may_upload(client, seeded, make_user, tmp_path):
     client.force_login(make_user("petugas.bone", bone=["petugas"]))
     assert client.get(reverse("registry-upload-new", args=["bone"])).status_code == 403
     client.force_login(make_user("admin.bima", bima=["admin"]))
