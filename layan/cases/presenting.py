@@ -6,14 +6,12 @@ is called the same everywhere.
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
-
-from django.utils import timezone
 
 from layan.cases import sla
 from layan.cases.models import Case
 from layan.cases.steps import kind_of
 from layan.catalogue.schema import ServiceDoc
+from layan.core.local_time import local
 
 
 def step_label(doc: ServiceDoc, key: str) -> str:
@@ -57,6 +55,5 @@ def expected_finish(case: Case, doc: ServiceDoc) -> str:
     promise = f"standar pelayanan: {doc.time_standard}" if doc.time_standard else ""
     if case.deadline is None:
         return promise or "—"
-    local = timezone.localtime(case.deadline, ZoneInfo(case.office.time_zone))
-    when = f"paling lambat {local:%d/%m/%Y %H:%M} {local.tzname()}"
+    when = f"paling lambat {local(case.deadline, case.office)}"
     return f"{when} ({promise})" if promise else when
