@@ -172,8 +172,9 @@ def case_act(
         doc = case_doc(case)
         if step != case.current_step:
             raise CaseConflict(
-                f"{_step_named(doc, step)} bukan langkah saat ini "
-                f"({_step_named(doc, case.current_step)}); mungkin sudah dikerjakan orang lain."
+                f"Langkah {_step_named(doc, step)} bukan langkah saat ini; permohonan kini di "
+                f"langkah {_step_named(doc, case.current_step)}. "
+                "Mungkin sudah dikerjakan orang lain."
             )
         current = doc.step_map[step]
         role = _acting_role(user, case, doc, current)
@@ -187,10 +188,10 @@ def case_act(
 
 
 def _step_named(doc: ServiceDoc, key: str) -> str:
-    """'Langkah Pemeriksaan kelengkapan (Petugas layanan)': a step as people know it."""
+    """'Pemeriksaan kelengkapan (Petugas Layanan)': a step as people know it."""
     if key not in doc.step_map:
-        return "Langkah yang dikirim"
-    return f"Langkah {step_label(doc, key)} ({actor_label(doc, key)})"
+        return "yang dikirim (tidak ada dalam SOP layanan ini)"
+    return f"{step_label(doc, key)} ({actor_label(doc, key)})"
 
 
 def _acting_role(user, case: Case, doc: ServiceDoc, step: Step) -> str:

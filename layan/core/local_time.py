@@ -19,6 +19,7 @@ ZONE_NAMES = {
     "Asia/Ujung_Pandang": "WITA",
     "Asia/Jayapura": "WIT",
 }
+DASH = "\u2013"  # the en dash of a span of time, as Indonesian typesetting writes it
 MONTHS_SHORT = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
 MONTHS = [
     "Januari", "Februari", "Maret", "April", "Mei", "Juni",
@@ -56,6 +57,19 @@ def local(moment: datetime | None, where: object = None, *, seconds: bool = Fals
     clock = f"{shown:%H.%M.%S}" if seconds else f"{shown:%H.%M}"
     month = MONTHS_SHORT[shown.month - 1]
     return f"{shown.day} {month} {shown.year} {clock} {zone_name(zone, shown)}"
+
+
+def local_span(start: datetime | None, end: datetime | None, where: object = None) -> str:
+    """'4 Des 2026 14.05' to '14.30 WITA' joined by an en dash within a day, else both
+    moments in full joined by a spaced en dash."""
+    if start is None or end is None:
+        return local(start or end, where)
+    zone = zone_of(where)
+    first, last = start.astimezone(zone), end.astimezone(zone)
+    if first.date() != last.date():
+        return f"{local(start, where)} {DASH} {local(end, where)}"
+    day = f"{first.day} {MONTHS_SHORT[first.month - 1]} {first.year}"
+    return f"{day} {first:%H.%M}{DASH}{last:%H.%M} {zone_name(zone, last)}"
 
 
 def local_date(moment: datetime | date | None, where: object = None) -> str:

@@ -1,12 +1,14 @@
 """The words of every page: who did something and when, as people read them.
 
 Loaded as a builtin (settings.TEMPLATES), so any template may write
-`{{ record.user|person }}` and `{{ case.created_at|local:office }}`.
+`{{ record.user|person }}`, `{{ case.created_at|local:office }}` and
+`{% local_span start end office %}`.
 """
 
 from datetime import date, datetime
 
 from django import template
+from django.utils.html import format_html
 
 from layan.core import local_time
 
@@ -15,10 +17,14 @@ register = template.Library()
 
 @register.filter
 def person(user) -> str:
-    """A user's full name with their NIP where set; 'sistem' for a step nobody did."""
+    """A user's full name with their NIP where set (User.name_with_nip), the NIP kept on
+    one line; 'sistem' for a step nobody did."""
     if user is None:
         return "sistem"
-    return getattr(user, "name_with_nip", None) or str(user)
+    nip = getattr(user, "nip_shown", "")
+    if not nip:
+        return str(user)
+    return format_html('{} <span class="nip">(NIP {})</span>', str(user), nip)
 
 
 @register.filter
@@ -31,6 +37,12 @@ def local(moment: datetime | None, where=None) -> str:
 def local_seconds(moment: datetime | None, where=None) -> str:
     """'4 Des 2026 14.05.09 WITA', for logs where the second matters."""
     return local_time.local(moment, where, seconds=True)
+
+
+@register.simple_tag
+def local_span(start: datetime | None, end: datetime | None, where=None) -> str:
+    """{% local_span record.started_at record.finished_at office %}: one day, one zone name."""
+    return local_time.local_span(start, end, where)
 
 
 @register.filter

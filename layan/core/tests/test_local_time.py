@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 from django.template import Context, Template
 
-from layan.core.local_time import local, local_date, zone_name, zone_of
+from layan.core.local_time import local, local_date, local_span, zone_name, zone_of
 
 # 06.05 UTC is 13.05 in Jakarta, 14.05 in Makassar, 15.05 in Jayapura.
 MOMENT = datetime(2026, 12, 4, 6, 5, 9, tzinfo=UTC)
@@ -35,6 +35,16 @@ def test_it_crosses_midnight_into_the_offices_day():
     assert local_date(late, "Asia/Jakarta") == "31 Desember 2026"
 
 
+def test_a_span_within_a_day_names_the_day_and_zone_once():
+    later = datetime(2026, 12, 4, 6, 30, tzinfo=UTC)
+    assert local_span(MOMENT, later, "Asia/Jayapura") == "4 Des 2026 15.05\u201315.30 WIT"
+    night = datetime(2026, 12, 4, 16, 30, tzinfo=UTC)  # 00.30 the next day in Makassar
+    assert local_span(MOMENT, night, "Asia/Makassar") == (
+        "4 Des 2026 14.05 WITA \u2013 5 Des 2026 00.30 WITA"
+    )
+    assert local_span(None, later, "Asia/Jakarta") == "4 Des 2026 13.30 WIB"
+
+
 def test_it_gives_seconds_for_logs_and_nothing_for_no_moment():
     assert local(MOMENT, "Asia/Jayapura", seconds=True) == "4 Des 2026 15.05.09 WIT"
     assert local(None, "Asia/Jakarta") == ""
@@ -50,6 +60,7 @@ def test_another_zone_keeps_its_own_name_and_the_default_is_the_installs(setting
 
 
 def test_the_template_filters_read_the_office_and_name_the_person(django_user_model, db):
+    """The NIP is kept on one line (class nip); a name is escaped like any text."""
     andi = django_user_model(username="andi", full_name="Andi Saputra", nip="198701012010011001")
     nobody = django_user_model(username="budi")
     rendered = Template(
@@ -66,11 +77,15 @@ def test_the_template_filters_read_the_office_and_name_the_person(django_user_mo
             }
         )
     )
+    evil = django_user_model(username="x", full_name="<b>Ani</b>", nip="1")
+    assert Template("{{ u|person }}").render(Context({"u": evil})) == (
+        '&lt;b&gt;Ani&lt;/b&gt; <span class="nip">(NIP 1)</span>'
+    )
     assert rendered.split("|") == [
         "4 Des 2026 14.05 WITA",
         "4 Des 2026 14.05.09 WITA",
         "4 Desember 2026",
-        "Andi Saputra (NIP 19870101 201001 1 001)",
+        'Andi Saputra <span class="nip">(NIP 19870101 201001 1 001)</span>',
         "budi",
         "sistem",
     ]

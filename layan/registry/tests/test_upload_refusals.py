@@ -6,6 +6,7 @@ failed import says nothing was imported, with no count that says otherwise.
 """
 
 import io
+import os
 import re
 from pathlib import Path
 
@@ -189,3 +190,29 @@ def test_a_failed_import_says_nothing_was_imported_without_a_count_saying_otherw
     assert "WITA" in page  # Bima keeps Asia/Makassar time
     home = client.get(reverse("registry-home", args=["bima"])).content.decode()
     assert "Gagal" in home and '<td class="num">0</td>' in home
+
+
+@pytest.mark.browser
+def test_the_upload_page_refuses_a_bad_file_on_a_phone(
+    live_server, seeded, make_user, tmp_path, page
+):
+    make_user("admin.bone", password="rahasia-panjang-123", bone=["admin"])
+    shots = Path(os.environ.get("LAYAN_SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    bad = tmp_path / "register-september.csv"
+    bad.write_bytes(b"%PDF-1.7\n1 0 obj\n")
+    page.goto(live_server.url + "/masuk/?next=/staf/bone/register/impor/")
+    page.get_by_label("Nama pengguna").fill("admin.bone")
+    page.get_by_label("Kata sandi").fill("rahasia-panjang-123")
+    page.get_by_role("button", name="Masuk").click()
+    page.get_by_label("Berkas ekspor (CSV atau XLSX)").set_input_files(str(bad))
+    page.get_by_label("Sumber").select_option("dtks")
+    page.get_by_label("Periode data (YYYY-MM)").fill("2026-09")
+    page.get_by_role("button", name="Unggah dan impor").click()
+    error = page.get_by_text("Isi berkas bukan CSV melainkan berkas PDF")
+    error.wait_for()
+    assert "--mapping" not in page.content()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=str(shots / "upload-refused-360.png"), full_page=True)
+    # The refusal is a 422, which the browser logs; nothing else went wrong.
+    assert [e for e in page.errors if "422" not in e] == []
