@@ -132,6 +132,7 @@ def test_the_staff_pages_of_a_case_name_people_and_steps_as_people_know_them(
     assert "Andi Saputra (NIP 19900312 201503 1 001)" in detail  # registered it, acted
     assert "Muhammad Yusuf, S.Sos. (NIP 19780511 200312 1 001)" in detail
     assert "diunggah oleh" in detail
+    assert "menurut SOP per" in detail and "versi" not in detail
     assert "WITA" in detail and "sistem" in detail  # the register check is the system's
     receipt = visible(pages["case-receipt"].content.decode())
     assert "oleh Andi Saputra (NIP 19900312 201503 1 001)" in receipt and "WITA" in receipt
