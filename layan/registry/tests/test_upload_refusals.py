@@ -216,3 +216,16 @@ def test_the_upload_page_refuses_a_bad_file_on_a_phone(
     page.screenshot(path=str(shots / "upload-refused-360.png"), full_page=True)
     # The refusal is a 422, which the browser logs; nothing else went wrong.
     assert [e for e in page.errors if "422" not in e] == []
+
+
+def test_the_command_line_keeps_its_own_hint_for_another_layout(db, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "lain.csv"
+    path.write_text("no,nama\n1,A\n")
+    with pytest.raises(CommandError, match="Tata letak lain: --mapping pemetaan.json"):
+        call_command("import_registry", str(path), source="dtks", period="2026-09")
+    path.write_bytes(b"")
+    with pytest.raises(CommandError) as empty:
+        call_command("import_registry", str(path), source="dtks", period="2026-09")
+    assert "--mapping" not in str(empty.value)  # an empty file needs no other layout
