@@ -223,7 +223,7 @@ def test_the_command_line_keeps_its_own_hint_for_another_layout(db, tmp_path):
 
     path = tmp_path / "lain.csv"
     path.write_text("no,nama\n1,A\n")
-    with pytest.raises(CommandError, match="Tata letak lain: --mapping pemetaan.json"):
+    with pytest.raises(CommandError, match=r"Tata letak lain: --mapping pemetaan\.json"):
         call_command("import_registry", str(path), source="dtks", period="2026-09")
     path.write_bytes(b"")
     with pytest.raises(CommandError) as empty:
