@@ -108,6 +108,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "layan.core.context_processors.layan",
             ],
+            # The name and time filters (person, local) are used on nearly every page.
+            "builtins": ["layan.core.templatetags.layan"],
         },
     },
 ]

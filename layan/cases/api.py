@@ -241,7 +241,10 @@ class RecordOut(Schema):
     step: str
     kind: str
     role: str
-    user: str | None
+    user: str | None = Field(description="Nama pengguna (akun) yang mengerjakan; null: sistem.")
+    user_name: str | None = Field(
+        default=None, description="Nama lengkap dan NIP-nya, seperti ditampilkan kepada orang."
+    )
     started_at: datetime
     finished_at: datetime
     outcome: str
@@ -503,6 +506,7 @@ def _record_out(record: StepRecord) -> RecordOut:
         kind=record.kind,
         role=record.role,
         user=record.user.username if record.user else None,
+        user_name=record.user.name_with_nip if record.user else None,
         started_at=record.started_at,
         finished_at=record.finished_at,
         outcome=record.outcome,
@@ -573,7 +577,7 @@ def _attachment_out(attachment: Attachment, labels: dict[str, str]) -> Attachmen
         size=attachment.size,
         sha256=attachment.sha256,
         uploaded_at=attachment.uploaded_at,
-        uploaded_by=uploader.get_full_name() or uploader.username,
+        uploaded_by=uploader.name_with_nip,
     )
 
 

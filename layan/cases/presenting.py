@@ -6,9 +6,7 @@ is called the same everywhere.
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from django.utils import timezone
 from django.utils.text import Truncator
 
 from layan.cases import sla
@@ -16,6 +14,7 @@ from layan.cases.models import Case
 from layan.cases.steps import kind_of
 from layan.catalogue.schema import ServiceDoc
 from layan.catalogue.selectors import version_doc
+from layan.core.local_time import local
 
 
 def step_label(doc: ServiceDoc, key: str) -> str:
@@ -59,8 +58,7 @@ def expected_finish(case: Case, doc: ServiceDoc) -> str:
     promise = f"standar pelayanan: {doc.time_standard}" if doc.time_standard else ""
     if case.deadline is None:
         return promise or "—"
-    local = timezone.localtime(case.deadline, ZoneInfo(case.office.time_zone))
-    when = f"paling lambat {local:%d/%m/%Y %H:%M} {local.tzname()}"
+    when = f"paling lambat {local(case.deadline, case.office)}"
     return f"{when} ({promise})" if promise else when
 
 
@@ -98,6 +96,6 @@ def returned_of(case: Case) -> Returned | None:
         step=record.step,
         step_label=step_label(doc, record.step),
         actor=actor_label(doc, record.step),
-        by=str(record.user) if record.user else "sistem",
+        by=record.user.name_with_nip if record.user else "sistem",
         reason=record.note,
     )

@@ -95,7 +95,7 @@ def case_create(
     require(user, office, Right.REGISTER)
     service = office.services.filter(code=service_code, is_published=True).first()
     if service is None:
-        raise CaseError(f"Layanan '{service_code}' tidak ada di kantor ini.", field="service")
+        raise CaseError("Layanan yang dipilih tidak ada di kantor ini.", field="service")
     _check_person(applicant.name, applicant.nik, prefix="applicant")
     subject = subject or Subject()
     if subject.name or subject.nik:
@@ -171,12 +171,13 @@ def case_act(
             raise CaseError("Permohonan sedang dijeda; lanjutkan dulu.", field="step")
         if seen_seq is not None and seen_seq != case.step_seq:
             raise CaseConflict("Permohonan sudah berubah sejak halaman ini dibuka.")
+        doc = case_doc(case)
         if step != case.current_step:
             raise CaseConflict(
-                f"Langkah '{step}' bukan langkah saat ini ('{case.current_step}'); "
-                "mungkin sudah dikerjakan orang lain."
+                f"Langkah {_step_named(doc, step)} bukan langkah saat ini; permohonan kini di "
+                f"langkah {_step_named(doc, case.current_step)}. "
+                "Mungkin sudah dikerjakan orang lain."
             )
-        doc = case_doc(case)
         current = doc.step_map[step]
         role = _acting_role(user, case, doc, current)
         effect, outcome, note = _perform(case, doc, current, user, outcome, note, data or {})
@@ -188,13 +189,21 @@ def case_act(
         return record
 
 
+def _step_named(doc: ServiceDoc, key: str) -> str:
+    """'Pemeriksaan kelengkapan (Petugas Layanan)': a step as people know it."""
+    if key not in doc.step_map:
+        return "yang dikirim (tidak ada dalam SOP layanan ini)"
+    return f"{step_label(doc, key)} ({actor_label(doc, key)})"
+
+
 def _acting_role(user, case: Case, doc: ServiceDoc, step: Step) -> str:
     """The role the user acts in; the applicant's own steps are done by the front office."""
     needed = doc.staff_role(step)
     held = require(user, case.office, Right.ACT)
     if needed not in held:
         label = doc.actors[step.actor].label
-        raise PermissionDenied(f"Langkah ini dikerjakan oleh {label} (peran {needed}).")
+        role = Role(needed).label.lower()
+        raise PermissionDenied(f"Langkah ini dikerjakan oleh {label} (peran {role}).")
     return needed
 
 
@@ -213,8 +222,8 @@ def _perform(case, doc, step: Step, user, outcome, note: str, data: dict):
     if outcome is None and len(allowed) == 1:
         outcome = allowed[0]
     if outcome not in allowed:
-        named = ", ".join(f"'{o}' ({kind.outcome_label(o)})" for o in allowed)
-        raise CaseError(f"Hasil harus salah satu dari: {named}.", field="outcome")
+        named = ", ".join(kind.outcome_label(o) for o in allowed)
+        raise CaseError(f"Pilih hasil langkah ini: {named}.", field="outcome")
     values = kind.input_read(doc, step, data)
     note = _with_reason(kind, outcome, note, str(values.pop("reason", "") or ""))
     return kind.perform(Act(case, doc, step, user, outcome, note, values)), outcome, note
@@ -495,8 +504,8 @@ def attachment_add(*, case_id: int, user, requirement: str, upload) -> Attachmen
         raise CaseConflict("Permohonan sudah selesai; lampiran tidak dapat ditambah.")
     choices = attachment_choices(case_doc(case))
     if requirement not in choices:
-        known = "; ".join(f"{key} = {label}" for key, label in choices.items())
-        raise CaseError(f"Lampiran '{requirement}' tidak dikenal; pilih: {known}.",
+        known = "; ".join(choices.values())
+        raise CaseError(f"Pilih persyaratan yang dilampiri: {known}.",
                         field="requirement")  # fmt: skip
     try:
         content_type, extension = scan_examine(

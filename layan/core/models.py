@@ -19,6 +19,22 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.full_name or self.username
 
+    @property
+    def nip_shown(self) -> str:
+        """The NIP grouped as it is printed (birth date, appointment, sex, serial):
+        '19870101 201001 1 001'; a NIP not of 18 digits as it was typed."""
+        digits = "".join(ch for ch in self.nip if ch.isdigit())
+        if len(digits) != 18:
+            return self.nip.strip()
+        return f"{digits[:8]} {digits[8:14]} {digits[14]} {digits[15:]}"
+
+    @property
+    def name_with_nip(self) -> str:
+        """How a person is named on pages, step records and printouts:
+        'Andi Saputra (NIP 19870101 201001 1 001)', or the name alone without a NIP."""
+        nip = self.nip_shown
+        return f"{self} (NIP {nip})" if nip else str(self)
+
 
 class ApiToken(models.Model):
     """A bearer token for the JSON API; only its SHA-256 is stored."""

@@ -73,20 +73,48 @@ def demo_register_ensure(*, office: Office, size: int) -> DemoRegister:
     )
 
 
+# Invented people, so the demo's pages, receipts and letters name staff as a real office
+# would: full name, and a NIP (birth date, appointment month, sex, serial: the serial
+# differs per office). The head of office is the seed's own where it names one.
+DEMO_STAFF = {
+    Role.PETUGAS: ("Andi Saputra", "19900312", "201503", 1),
+    Role.OPERATOR: ("Rini Wulandari, S.Kom.", "19920705", "201703", 2),
+    Role.SUPERVISOR: ("Hendra Gunawan, S.Sos.", "19850120", "201001", 1),
+    Role.PEKSOS: ("Siti Nurhaliza, S.Tr.Sos.", "19880915", "201203", 2),
+    Role.KABID: ("Muhammad Yusuf, S.Sos., M.Si.", "19780511", "200312", 1),
+    Role.SEKRETARIS: ("Dewi Kartika, S.H.", "19800228", "200604", 2),
+    Role.KADIN: ("Drs. Bambang Wijaya, M.Si.", "19700817", "199703", 1),
+    Role.ADMIN: ("Yoga Pratama, A.Md.", "19940101", "201903", 1),
+}
+
+
+def demo_person(office: Office, role: Role) -> tuple[str, str]:
+    """The full name and NIP of an office's demo account for a role."""
+    if role == Role.KADIN and office.head_name:
+        return office.head_name, office.head_nip
+    name, born, appointed, sex = DEMO_STAFF[role]
+    return name, f"{born}{appointed}{sex}{office.pk % 1000:03d}"
+
+
 def demo_accounts_ensure(*, office: Office, password: str) -> list[str]:
-    """One demo account per role at an office, named <office>.<role>."""
+    """One demo account per role at an office, named <office>.<role>, with a name and NIP."""
     User = get_user_model()
     names = []
     for role in Role:
         username = f"{office.slug}.{role.value}"
+        full_name, nip = demo_person(office, role)
         user, created = User.objects.get_or_create(
             username=username,
             defaults={
-                "full_name": f"{role.label} (demo {office.short_name or office.name})",
+                "full_name": full_name,
+                "nip": nip,
                 "is_demo": True,
                 "is_staff": role == Role.ADMIN,
             },
         )
+        if (user.full_name, user.nip) != (full_name, nip):  # a demo made before names were
+            user.full_name, user.nip = full_name, nip
+            user.save(update_fields=["full_name", "nip"])
         if created or not user.check_password(password):
             user.set_password(password)
             user.save(update_fields=["password"])

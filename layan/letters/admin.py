@@ -6,6 +6,7 @@ case steps and the revocation page, which keep the history.
 
 from django.contrib import admin
 
+from layan.core.admin import local_time_column
 from layan.letters.keys import fingerprint
 from layan.letters.models import Letter, NumberSequence, OfficeAuthority, SignerKey
 from layan.offices.admin import OfficeScopedAdmin
@@ -24,7 +25,7 @@ class ReadOnlyOfficeAdmin(OfficeScopedAdmin):
 
 @admin.register(OfficeAuthority)
 class OfficeAuthorityAdmin(ReadOnlyOfficeAdmin):
-    list_display = ["office", "root_fingerprint", "created_at"]
+    list_display = ["office", "root_fingerprint", local_time_column("created_at", "dibuat")]
     exclude = ["key"]
 
     @admin.display(description="SHA-256 sertifikat")
@@ -34,7 +35,9 @@ class OfficeAuthorityAdmin(ReadOnlyOfficeAdmin):
 
 @admin.register(SignerKey)
 class SignerKeyAdmin(ReadOnlyOfficeAdmin):
-    list_display = ["user", "office", "source", "is_active", "created_at"]
+    list_display = [
+        "user", "office", "source", "is_active", local_time_column("created_at", "dibuat"),
+    ]  # fmt: skip
     list_filter = ["source", "is_active"]
     exclude = ["key"]
 
@@ -46,7 +49,10 @@ class NumberSequenceAdmin(ReadOnlyOfficeAdmin):
 
 @admin.register(Letter)
 class LetterAdmin(ReadOnlyOfficeAdmin):
-    list_display = ["number", "name", "state", "office", "issued_at", "signer_name"]
+    list_display = [
+        "number", "name", "state", "office", local_time_column("issued_at", "tanggal"),
+        "signer_name",
+    ]  # fmt: skip
     list_filter = ["state", "template"]
     search_fields = ["number", "verify_code"]
     exclude = ["boxes"]

@@ -121,12 +121,12 @@ def _region_label(snapshot: Snapshot) -> str:
 def diff_check(old: Snapshot, new: Snapshot) -> None:
     """Raise ValueError (in Bahasa Indonesia) unless the two snapshots can be compared."""
     if old.pk == new.pk:
-        raise ValueError("Pilih dua snapshot yang berbeda untuk dibandingkan.")
+        raise ValueError("Pilih dua salinan register yang berbeda untuk dibandingkan.")
     if old.region_code != new.region_code:
         raise ValueError(
-            "Hanya snapshot dari wilayah yang sama yang dapat dibandingkan: "
-            f"snapshot #{old.pk} berwilayah {_region_label(old)}, "
-            f"snapshot #{new.pk} berwilayah {_region_label(new)}."
+            "Hanya salinan register dari wilayah yang sama yang dapat dibandingkan: "
+            f"salinan #{old.pk} berwilayah {_region_label(old)}, "
+            f"salinan #{new.pk} berwilayah {_region_label(new)}."
         )
     # A superseded snapshot's table may have been dropped to free space.
     tables = None
@@ -136,7 +136,7 @@ def diff_check(old: Snapshot, new: Snapshot) -> None:
             if snapshot.table_name in tables:
                 continue
         raise ValueError(
-            f"Snapshot #{snapshot.pk} ({snapshot.get_state_display().lower()}) "
+            f"Salinan #{snapshot.pk} ({snapshot.get_state_display().lower()}) "
             "tidak memiliki data yang dapat dibandingkan."
         )
 

@@ -29,5 +29,7 @@ REGISTER_FIELDS: list[tuple[str, bool, str]] = [
     ("pbi", False, "penerima PBI-JK"),
 ]
 FIELD_NAMES = [name for name, _, _ in REGISTER_FIELDS]
+# How a message names a field to people: its description up to the comma ("NIK", "tanggal lahir").
+FIELD_LABELS = {name: description.split(",")[0] for name, _, description in REGISTER_FIELDS}
 REQUIRED_FIELDS = [name for name, required, _ in REGISTER_FIELDS if required]
 FLAG_FIELDS = ["pkh", "bpnt", "pbi"]

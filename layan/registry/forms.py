@@ -1,12 +1,14 @@
 """The upload form of a register export, with every error named in Bahasa Indonesia."""
 
 import json
+from pathlib import Path
 
 from django import forms
 from django.conf import settings
 
 from layan.registry.layouts import LayoutError, layout_from_mapping
 from layan.registry.models import Source, period_validator
+from layan.registry.services import upload_check
 
 ALLOWED_SUFFIXES = (".csv", ".txt", ".xlsx")
 
@@ -28,7 +30,8 @@ class UploadForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(ALLOWED_SUFFIXES):
-            raise forms.ValidationError("Berkas harus CSV atau XLSX.")
+            suffix = Path(upload.name).suffix or "tanpa akhiran"
+            raise forms.ValidationError(f"Berkas harus CSV atau XLSX (berkas ini {suffix}).")
         limit = settings.REGISTRY_MAX_UPLOAD_BYTES
         if upload.size > limit:
             raise forms.ValidationError(f"Berkas lebih dari {limit // 1_000_000} MB.")
@@ -49,3 +52,14 @@ class UploadForm(forms.Form):
         except LayoutError as exc:
             raise forms.ValidationError(str(exc)) from exc
         return data
+
+    def clean(self):
+        """Read the export's header now, so a file that cannot be imported is never queued."""
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload is not None and "mapping" not in self.errors:
+            try:
+                upload_check(file=upload, mapping=cleaned.get("mapping"))
+            except LayoutError as exc:
+                self.add_error("file", str(exc))
+        return cleaned

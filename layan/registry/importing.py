@@ -9,6 +9,7 @@ gone: the next import marks it failed and drops its table.
 """
 
 import gc
+import logging
 import os
 import socket
 from collections.abc import Callable
@@ -22,7 +23,7 @@ from django.utils import timezone
 
 from layan.registry import pipeline, rules, storage
 from layan.registry.converting import extra_headers
-from layan.registry.layouts import Layout, LayoutError, layout_detect
+from layan.registry.layouts import Layout, LayoutError, layout_for
 from layan.registry.models import Rejection, Snapshot, SnapshotState, Source, period_validator
 from layan.registry.rules import RowRejection
 from layan.registry.scope import region_prefix
@@ -30,7 +31,12 @@ from layan.registry.selectors import active_cache_clear
 from layan.registry.signals import snapshot_activated
 from layan.registry.tables import PartMisaligned, file_fingerprint, table_open
 
+logger = logging.getLogger("layan.registry")
 CHUNK_ROWS = pipeline.CHUNK_ROWS
+SYSTEM_FAILURE = (
+    "Impor terhenti karena kesalahan sistem; berkas tidak rusak karenanya. "
+    "Coba lagi, atau hubungi pengelola aplikasi bila terulang."
+)
 # A running import updates its heartbeat every chunk; one silent this long is dead.
 STALE_AFTER = timedelta(minutes=10)
 # Below this many rows read the rejection rate is not judged yet.
@@ -47,8 +53,8 @@ class AlreadyImported(RegistryImportError):
     def __init__(self, snapshot: Snapshot):
         self.snapshot = snapshot
         super().__init__(
-            f"Berkas ini sudah diimpor sebagai snapshot #{snapshot.pk} "
-            f"({snapshot}, {snapshot.get_state_display().lower()}); tidak diimpor lagi."
+            f"Berkas ini sudah diimpor sebagai salinan #{snapshot.pk} "
+            f"({snapshot.data_label}, {snapshot.get_state_display().lower()}); tidak diimpor lagi."
         )
 
 
@@ -93,12 +99,17 @@ def stale_imports_clean() -> list[int]:
 
 
 def snapshot_fail(snapshot: Snapshot, message: str) -> None:
-    """Mark a snapshot failed and drop its rows; its previous snapshot stays active."""
+    """Mark a snapshot failed and drop its rows; its previous snapshot stays active.
+
+    Nothing of it is imported, whatever was written before it failed: its count says
+    so, and the rows read and rejected stay for the report.
+    """
     storage.table_drop(snapshot.table_name)
     snapshot.state = SnapshotState.FAILED
     snapshot.error = message
+    snapshot.rows_imported = 0
     snapshot.finished_at = timezone.now()
-    snapshot.save(update_fields=["state", "error", "finished_at"])
+    snapshot.save(update_fields=["state", "error", "rows_imported", "finished_at"])
 
 
 def _rejection_limit() -> float:
@@ -142,7 +153,7 @@ def _snapshot_start(*, source, period, path, fingerprint, layout, headers, offic
             file_sha256=fingerprint.sha256, source=source, state=SnapshotState.IMPORTING
         ).first()
         raise RegistryImportError(
-            f"Berkas ini sedang diimpor (snapshot #{running.pk if running else '?'})."
+            f"Berkas ini sedang diimpor (salinan #{running.pk if running else '?'})."
         ) from None
 
 
@@ -171,10 +182,7 @@ def registry_import(
         raise AlreadyImported(done)
     stale_imports_clean()
     headers = _headers_of(path, fingerprint.encoding)
-    layout = layout or layout_detect(headers)
-    missing = layout.missing_columns(headers)
-    if missing:
-        raise LayoutError(f"Kolom wajib tidak ada: {', '.join(missing)}.")
+    layout = layout_for(headers, layout)
     snapshot = _snapshot_start(
         source=source, period=period, path=path, fingerprint=fingerprint,
         layout=layout, headers=headers, office=office, user=user, region=region,
@@ -188,7 +196,11 @@ def registry_import(
         _finish(snapshot, region, regencies)
     except BaseException as exc:
         # KeyboardInterrupt included: whatever stops us, nothing half-written stays.
-        reason = str(exc) if isinstance(exc, RegistryImportError | LayoutError) else repr(exc)
+        if isinstance(exc, RegistryImportError | LayoutError):
+            reason = str(exc)
+        else:  # the cause is for whoever runs the server; the page says what happened
+            logger.error("Impor salinan #%s gagal: %r", snapshot.pk, exc)
+            reason = SYSTEM_FAILURE
         snapshot_fail(snapshot, reason)
         if isinstance(exc, RegistryImportError):
             exc.snapshot = snapshot  # so the caller can show the rejection report

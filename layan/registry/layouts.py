@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from layan.registry.fields import FIELD_NAMES, REQUIRED_FIELDS
+from layan.registry.fields import FIELD_LABELS, FIELD_NAMES, REQUIRED_FIELDS
 
 SEX_WORDS = {
     "L": "L", "LK": "L", "LAKI-LAKI": "L", "LAKI LAKI": "L", "LAKI": "L", "PRIA": "L", "1": "L",
@@ -24,6 +24,10 @@ class LayoutError(ValueError):
     """A file or mapping that cannot be read as a register export; says what is wrong."""
 
 
+class ColumnsMissing(LayoutError):
+    """A file without some required column: another layout needs a mapping file."""
+
+
 @dataclass(frozen=True)
 class Layout:
     """Field -> column header, plus how sex, flags and dates are written."""
@@ -34,14 +38,25 @@ class Layout:
     flags: dict[str, bool] = field(default_factory=lambda: dict(FLAG_WORDS))
     date_formats: tuple[str, ...] = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
 
-    def missing_columns(self, headers: list[str]) -> list[str]:
-        """Headers of required fields this file does not have."""
+    def missing_fields(self, headers: list[str]) -> list[str]:
+        """Required fields whose column this file does not have."""
         present = {h.strip().lower() for h in headers}
         return [
-            self.columns[f]
+            f
             for f in REQUIRED_FIELDS
             if f in self.columns and self.columns[f].lower() not in present
         ]
+
+    def missing_columns(self, headers: list[str]) -> list[str]:
+        """Headers of required fields this file does not have."""
+        return [self.columns[f] for f in self.missing_fields(headers)]
+
+    def missing_named(self, headers: list[str]) -> str:
+        """'NIK (kolom nik), tanggal lahir (kolom tanggal_lahir)': what is missing, as people
+        know the field and as the export heads its column."""
+        return ", ".join(
+            f"{FIELD_LABELS[f]} (kolom {self.columns[f]})" for f in self.missing_fields(headers)
+        )
 
     def matches(self, headers: list[str]) -> bool:
         present = {h.strip().lower() for h in headers}
@@ -74,6 +89,9 @@ DTSEN = Layout(
     date_formats=("%d/%m/%Y",),
 )  # fmt: skip
 PRESETS = {"dtks": DTKS, "dtsen": DTSEN}
+PRESET_LABELS = {"dtks": "DTKS (SIKS-NG)", "dtsen": "DTSEN"}
+# A header cell of this many digits is a NIK, a KK or a code: a data row, not a header.
+NUMBER_MIN_DIGITS = 6
 
 
 def layout_detect(headers: list[str]) -> Layout:
@@ -82,13 +100,33 @@ def layout_detect(headers: list[str]) -> Layout:
         if layout.matches(headers):
             return layout
     best = min(PRESETS.values(), key=lambda lay: len(lay.missing_columns(headers)))
-    missing = best.missing_columns(headers)
-    if missing:
-        raise LayoutError(
-            f"Kolom wajib tidak ada: {', '.join(missing)} (tata letak terdekat: "
-            f"{best.name.upper()}). Gunakan berkas pemetaan (--mapping) untuk tata letak lain."
+    if best.missing_fields(headers):
+        raise ColumnsMissing(
+            f"Kolom wajib tidak ada: {best.missing_named(headers)}. Judul kolom berkas tidak "
+            f"cocok dengan ekspor {PRESET_LABELS[best.name]} (yang terdekat) maupun ekspor lain "
+            "yang dikenal; unggah berkas ekspor aslinya, atau sertakan berkas pemetaan kolom."
         )
     return best
+
+
+def layout_for(headers: list[str], layout: Layout | None = None) -> Layout:
+    """The layout a file is read by (the given one, else the preset it matches).
+
+    Raises LayoutError naming what is wrong with the header row: absent, data in
+    its place, or required columns missing (by the fields' names and the columns').
+    """
+    if not any(h.strip() for h in headers):
+        raise LayoutError("Baris pertama kosong: berkas harus diawali baris judul kolom.")
+    numbers = [h for h in headers if h.strip().isdigit() and len(h.strip()) >= NUMBER_MIN_DIGITS]
+    if numbers:
+        raise LayoutError(
+            f"Baris pertama berisi data (mis. {numbers[0].strip()}), bukan judul kolom. "
+            "Ekspor ulang berkas beserta baris judul kolomnya."
+        )
+    layout = layout or layout_detect(headers)
+    if layout.missing_fields(headers):
+        raise ColumnsMissing(f"Kolom wajib tidak ada: {layout.missing_named(headers)}.")
+    return layout
 
 
 def _upper_keys(values: dict, what: str) -> dict:

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.functional import cached_property
 
+from layan.core.local_time import MONTHS
 from layan.offices.models import Office
 
 period_validator = RegexValidator(
@@ -62,8 +63,8 @@ class Snapshot(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
-        verbose_name = "snapshot register"
-        verbose_name_plural = "snapshot register"
+        verbose_name = "salinan register"
+        verbose_name_plural = "salinan register"
         constraints = [
             models.CheckConstraint(
                 condition=Q(state__in=[s.value for s in SnapshotState]),
@@ -104,12 +105,6 @@ class Snapshot(models.Model):
         return f"data {self.get_source_display()} per {self.period_label}"
 
 
-MONTHS = [
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
-    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
-]  # fmt: skip
-
-
 def period_label(period: str) -> str:
     """'2026-09' as 'September 2026'."""
     year, month = period.split("-")
@@ -134,6 +129,10 @@ class Rejection(models.Model):
 
     def __str__(self) -> str:
         return f"baris {self.line}: {self.reason}"
+
+
+# The lookup log's `channel`: the staff page or a program through the API.
+CHANNEL_LABELS = {"web": "Halaman staf", "api": "Aplikasi (API)"}
 
 
 class LookupLog(models.Model):
@@ -178,6 +177,11 @@ class LookupLog(models.Model):
         if self.pk:
             raise ValueError("Log pencarian tidak boleh diubah.")
         super().save(*args, **kwargs)
+
+    @property
+    def channel_label(self) -> str:
+        """Where the lookup was made, as the log page names it."""
+        return CHANNEL_LABELS.get(self.channel, self.channel)
 
 
 class UploadState(models.TextChoices):

@@ -15,9 +15,11 @@ from layan.core.nik import kk_check, nik_check
 from layan.offices.models import Membership, Office
 from layan.offices.rights import Right, roles_with
 from layan.registry import storage
+from layan.registry.layouts import Layout, layout_for, layout_from_mapping
 from layan.registry.models import LookupLog, Snapshot, Upload
 from layan.registry.scope import in_region, region_like
 from layan.registry.selectors import Person, person_from_row, snapshot_active_for
+from layan.registry.tables import headers_peek
 from layan.registry.tasks import registry_upload_import
 
 
@@ -280,6 +282,17 @@ def _fill(result: LookupResult, snapshot: Snapshot, db) -> None:
         result.person = next((p for p in result.household if p.nik == result.nik), None)
         if result.person is None:
             result.household = []  # the household of someone outside the region is not ours
+
+
+def upload_check(*, file, mapping: dict | None = None) -> Layout:
+    """The layout an uploaded export will be read by, judged from its header row alone.
+
+    Raises LayoutError saying why the file cannot be imported (not CSV/XLSX inside,
+    no header row, required columns missing), so it is refused before it is stored
+    and queued; the import itself checks the whole file again.
+    """
+    layout = layout_from_mapping(mapping) if mapping else None
+    return layout_for(headers_peek(file, file.name), layout)
 
 
 def upload_create(*, office: Office, user, file, source: str, period: str, mapping=None):

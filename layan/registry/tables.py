@@ -13,9 +13,12 @@ import csv
 import hashlib
 import io
 import sys
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
+from xml.etree import ElementTree
 
 from layan.registry.layouts import LayoutError
 
@@ -100,7 +103,7 @@ class CsvTable(Table):
         with path.open(encoding=encoding, newline="") as text:
             first = text.readline()
             text.seek(0)
-            self.delimiter = max(DELIMITERS, key=first.count) if first else ","
+            self.delimiter = delimiter_of(first)
             try:
                 # newline="" lets csv keep line breaks inside quoted fields.
                 header = next(csv.reader(text, delimiter=self.delimiter))
@@ -366,6 +369,151 @@ def parts_ahead(path: Path, part_bytes: int) -> Iterator[Part] | None:
     None for a sheet: its parts are row numbers that only reading it gives.
     """
     return None if _is_sheet(path) else csv_parts(path, part_bytes)
+
+
+def delimiter_of(first_line: str) -> str:
+    """The delimiter of a CSV: the candidate its header line holds most of."""
+    return max(DELIMITERS, key=first_line.count) if first_line else ","
+
+
+# What an upload named .csv holds when it is not text, by its first bytes.
+NOT_CSV = (
+    (b"%PDF-", "berkas PDF"),
+    (b"PK\x03\x04", "spreadsheet XLSX atau arsip ZIP (bila spreadsheet, beri nama .xlsx)"),
+    (b"\xd0\xcf\x11\xe0", "spreadsheet Excel lama (XLS)"),
+    (b"\xff\xd8\xff", "gambar JPEG"),
+    (b"\x89PNG", "gambar PNG"),
+)
+PEEK_BYTES = 64 * 1024
+
+
+def headers_peek(handle: BinaryIO, name: str) -> list[str]:
+    """The header row of an upload, from its first bytes (CSV) or first row (XLSX) only.
+
+    Raises LayoutError saying why the file cannot be an export: its content is not
+    the type its name says, or it is not CSV/XLSX at all. The caller's position is kept.
+    """
+    position = handle.tell()
+    try:
+        handle.seek(0)
+        start = handle.read(PEEK_BYTES)
+        handle.seek(0)
+        if _is_sheet(Path(name)):
+            if not start.startswith(b"PK\x03\x04"):
+                raise LayoutError(f"Berkas bernama {Path(name).suffix} tetapi isinya bukan XLSX.")
+            return xlsx_headers(handle)
+        return _csv_headers(start)
+    finally:
+        handle.seek(position)
+
+
+def _csv_headers(start: bytes) -> list[str]:
+    for magic, what in NOT_CSV:
+        if start.startswith(magic):
+            raise LayoutError(f"Isi berkas bukan CSV melainkan {what}; unggah CSV atau XLSX.")
+    if b"\x00" in start:
+        raise LayoutError("Isi berkas bukan teks CSV (berkas biner); unggah CSV atau XLSX.")
+    first = start.split(b"\n", 1)[0].rstrip(b"\r")
+    try:
+        line = first.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        line = first.decode("cp1252", errors="replace")
+    if not line.strip():
+        raise LayoutError("Baris pertama kosong: berkas harus diawali baris judul kolom.")
+    header = next(csv.reader([line], delimiter=delimiter_of(line)), [])
+    return [h.strip() for h in header]
+
+
+_SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+def xlsx_headers(handle: BinaryIO) -> list[str]:
+    """The first row of a workbook's first sheet, streamed from its XML.
+
+    calamine loads a whole sheet before giving its first row; a check made while the
+    officer waits reads only the start of the sheet and of its shared strings.
+    """
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            cells = _first_row(archive, _first_sheet(archive))
+            shared = [int(value) for kind, value in cells.values() if kind == "s"]
+            strings = _shared_strings(archive, max(shared)) if shared else []
+    except (zipfile.BadZipFile, KeyError, ValueError, IndexError, ElementTree.ParseError):
+        raise LayoutError("Spreadsheet XLSX tidak dapat dibaca: berkasnya rusak.") from None
+    if not cells:
+        raise LayoutError("Lembar kerja kosong: tidak ada baris judul kolom.")
+    width = max(cells) + 1
+    texts = [""] * width
+    for column, (kind, value) in cells.items():
+        texts[column] = strings[int(value)] if kind == "s" else value
+    return [_cell_text(_number_or_text(text)).strip() for text in texts]
+
+
+def _first_sheet(archive: zipfile.ZipFile) -> str:
+    """The path in the archive of the workbook's first sheet (the one calamine reads)."""
+    with archive.open("xl/workbook.xml") as workbook:
+        sheet = next(
+            el for _, el in ElementTree.iterparse(workbook) if el.tag == f"{_SHEET_NS}sheet"
+        )
+    target_id = sheet.attrib[f"{_REL_NS}id"]
+    with archive.open("xl/_rels/workbook.xml.rels") as rels:
+        for _, el in ElementTree.iterparse(rels):
+            if el.tag == f"{_PKG_REL_NS}Relationship" and el.attrib.get("Id") == target_id:
+                target = el.attrib["Target"]
+                return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    raise KeyError(target_id)
+
+
+def _column_index(ref: str) -> int:
+    letters = "".join(ch for ch in ref if ch.isalpha())
+    index = 0
+    for ch in letters.upper():
+        index = index * 26 + ord(ch) - ord("A") + 1
+    return index - 1
+
+
+def _first_row(archive: zipfile.ZipFile, sheet: str) -> dict[int, tuple[str, str]]:
+    """Column -> (cell type, raw value) of the sheet's first row with a value."""
+    cells: dict[int, tuple[str, str]] = {}
+    with archive.open(sheet) as stream:
+        for _, el in ElementTree.iterparse(stream):
+            if el.tag == f"{_SHEET_NS}c":
+                kind = el.attrib.get("t", "n")
+                if kind == "inlineStr":
+                    value = "".join(t.text or "" for t in el.iter(f"{_SHEET_NS}t"))
+                else:
+                    found = el.find(f"{_SHEET_NS}v")
+                    value = found.text or "" if found is not None else ""
+                if value != "":
+                    cells[_column_index(el.attrib.get("r", "A1"))] = (kind, value)
+            elif el.tag == f"{_SHEET_NS}row":
+                if cells:
+                    return cells
+                el.clear()
+    return cells
+
+
+def _shared_strings(archive: zipfile.ZipFile, last: int) -> list[str]:
+    """The workbook's shared strings up to number `last`: a header's come first."""
+    strings: list[str] = []
+    with archive.open("xl/sharedStrings.xml") as stream:
+        for _, el in ElementTree.iterparse(stream):
+            if el.tag == f"{_SHEET_NS}si":
+                strings.append("".join(t.text or "" for t in el.iter(f"{_SHEET_NS}t")))
+                el.clear()
+                if len(strings) > last:
+                    break
+    return strings
+
+
+def _number_or_text(value: str) -> object:
+    """A number cell's text as the number calamine would give (so '7308.0' reads '7308')."""
+    try:
+        return float(value) if any(ch in value for ch in ".eE") else value
+    except ValueError:
+        return value
 
 
 def table_open(path: Path, encoding: str) -> Table:

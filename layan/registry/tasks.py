@@ -5,7 +5,12 @@ from pathlib import Path
 from django.utils import timezone
 from django_tasks import task
 
-from layan.registry.importing import Progress, RegistryImportError, registry_import
+from layan.registry.importing import (
+    SYSTEM_FAILURE,
+    Progress,
+    RegistryImportError,
+    registry_import,
+)
 from layan.registry.layouts import LayoutError, layout_from_mapping
 from layan.registry.models import Upload, UploadState
 
@@ -44,9 +49,9 @@ def registry_upload_import(upload_id: int) -> int | None:
     except (RegistryImportError, LayoutError) as exc:
         _finish(upload, UploadState.FAILED, str(exc), getattr(exc, "snapshot", None))
         return None
-    except Exception as exc:
-        _finish(upload, UploadState.FAILED, f"Kesalahan sistem saat impor: {exc!r}", None)
-        raise
+    except Exception:
+        _finish(upload, UploadState.FAILED, SYSTEM_FAILURE, None)
+        raise  # the task's own record keeps the cause for whoever runs the server
     _finish(upload, UploadState.DONE, "", snapshot)
     return snapshot.pk
 

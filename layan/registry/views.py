@@ -37,7 +37,7 @@ CASE_REF_MAX = 40  # LookupLog.case_ref
 def _snapshot_for(office: Office, pk: int | str) -> Snapshot:
     """A snapshot the office may see (its regency's, province's or the national one), or 404."""
     if not str(pk).isdigit():
-        raise Http404("Snapshot tidak ditemukan.")
+        raise Http404("Salinan register tidak ditemukan.")
     return get_object_or_404(snapshots_of_office(office), pk=pk)
 
 
@@ -215,7 +215,8 @@ def upload_new(request: StaffRequest, office: str) -> HttpResponse:
 def upload_detail(request: StaffRequest, office: str, pk: int) -> HttpResponse:
     """Progress and result of one upload; htmx polls the partial while it runs."""
     office_obj = office_for_staff(request.user, office, roles=roles_with(Right.IMPORT))
-    upload = get_object_or_404(Upload.objects.select_related("snapshot"), pk=pk, office=office_obj)
+    uploads = Upload.objects.select_related("snapshot", "user")
+    upload = get_object_or_404(uploads, pk=pk, office=office_obj)
     running = upload.state in (UploadState.QUEUED, UploadState.RUNNING)
     template = "registry/upload_detail.html"
     if request.htmx:

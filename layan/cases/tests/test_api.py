@@ -287,7 +287,9 @@ def test_acting_on_a_step_that_is_not_current_is_a_conflict(api, staff, bone_cas
     assert first.status_code == 200
     again = _act(api, petugas, bone_case["id"], "periksa", "lengkap", data=BONE_KIP_DOCS)
     assert again.status_code == 409
-    assert "periksa" in again.json()["detail"] and again.json()["errors"] == []
+    detail = again.json()["detail"]
+    assert "Langkah Pemeriksaan kelengkapan (Petugas Layanan) bukan langkah saat ini" in detail
+    assert "'periksa'" not in detail and again.json()["errors"] == []
 
 
 def test_acting_on_an_ended_case_is_a_conflict(api, staff, bone_case):

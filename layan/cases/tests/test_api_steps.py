@@ -136,7 +136,8 @@ def test_uploads_are_judged_by_content_and_requirement(api, office_register, peo
     }
     answer = caller.upload(case, "paspor", scan_png())
     reason = _errors(answer)["requirement"]
-    assert "Lampiran 'paspor' tidak dikenal" in reason and "Foto Rumah Full Tampak Depan" in reason
+    assert reason.startswith("Pilih persyaratan yang dilampiri:")
+    assert "Foto Rumah Full Tampak Depan" in reason and "foto_rumah" not in reason
     assert not Attachment.objects.filter(case=case).exists()
 
 

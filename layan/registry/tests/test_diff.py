@@ -196,7 +196,7 @@ def test_snapshots_of_two_regions_are_refused(bone_pair, tmp_path):
 
 def test_a_snapshot_is_not_compared_with_itself_nor_a_failed_one(bone_pair):
     old, new = bone_pair
-    with pytest.raises(ValueError, match="dua snapshot yang berbeda"):
+    with pytest.raises(ValueError, match="dua salinan register yang berbeda"):
         diff_summary(new, new)
     Snapshot.objects.filter(pk=old.pk).update(state=SnapshotState.FAILED)
     old.refresh_from_db()

@@ -8,7 +8,12 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from layan.registry import storage
-from layan.registry.importing import AlreadyImported, RegistryImportError, registry_import
+from layan.registry.importing import (
+    SYSTEM_FAILURE,
+    AlreadyImported,
+    RegistryImportError,
+    registry_import,
+)
 from layan.registry.layouts import LayoutError, layout_from_mapping
 from layan.registry.models import Snapshot, SnapshotState
 from layan.registry.selectors import person_from_row
@@ -116,7 +121,9 @@ def test_too_many_rejections_fail_the_whole_file(db, tmp_path, settings):
 def test_missing_required_columns_fail_at_once_naming_them(db, tmp_path):
     header = [h for h in DTKS_HEADER if h not in ("nik", "tanggal_lahir")]
     path = write_dtks(tmp_path / "a.csv", people(5), header=header)
-    with pytest.raises(LayoutError, match="nik, tanggal_lahir"):
+    with pytest.raises(
+        LayoutError, match=r"NIK \(kolom nik\), tanggal lahir \(kolom tanggal_lahir\)"
+    ):
         _import(path)
     assert not Snapshot.objects.exists()
 
@@ -148,19 +155,22 @@ def test_newer_snapshot_supersedes_and_older_period_does_not(db, tmp_path):
     assert june.state == SnapshotState.SUPERSEDED
 
 
-def test_failed_import_leaves_the_previous_snapshot_active(db, tmp_path, monkeypatch):
+def test_failed_import_leaves_the_previous_snapshot_active(db, tmp_path, monkeypatch, caplog):
     old = _import(write_dtks(tmp_path / "old.csv", people(10)), period="2026-06")
 
     def boom(name):
         raise RuntimeError("disk penuh")
 
     monkeypatch.setattr(storage, "indexes_build", boom)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError), caplog.at_level("ERROR", logger="layan.registry"):
         _import(write_dtks(tmp_path / "new.csv", people(12)))
     old.refresh_from_db()
     assert old.state == SnapshotState.ACTIVE
     failed = Snapshot.objects.get(state=SnapshotState.FAILED)
-    assert "disk penuh" in failed.error
+    # The page says what happened; the cause goes to the server's log.
+    assert failed.error == SYSTEM_FAILURE and "RuntimeError" not in failed.error
+    assert "disk penuh" in caplog.text
+    assert failed.rows_imported == 0
     assert not _table_exists(failed.table_name)
 
 

@@ -67,18 +67,16 @@ def test_admin_uploads_and_the_worker_imports(
     assert "every 2s" not in partial
 
 
-def test_failed_import_shows_its_reason(
-    client, bone_admin, tmp_path, django_capture_on_commit_callbacks, run_worker
+def test_a_file_without_a_required_column_is_refused_before_it_is_queued(
+    client, bone_admin, tmp_path, django_capture_on_commit_callbacks
 ):
     client.force_login(bone_admin)
     header = [h for h in DTKS_HEADER if h != "nik"]
-    with django_capture_on_commit_callbacks(execute=True):
-        _post(client, _csv(tmp_path, header=header))
-    run_worker()
-    upload = Upload.objects.get()
-    assert upload.state == UploadState.FAILED
-    page = client.get(reverse("registry-upload", args=["bone", upload.pk])).content.decode()
-    assert "Kolom wajib tidak ada: nik" in page
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        response = _post(client, _csv(tmp_path, header=header))
+    assert response.status_code == 422
+    assert "Kolom wajib tidak ada: NIK (kolom nik)" in response.content.decode()
+    assert not Upload.objects.exists() and not queued
 
 
 def test_rows_of_another_region_are_rejected_for_the_office(

@@ -18,7 +18,10 @@ BIMA = ("5272011209630001", "5272011101070001", "LA BIMA", "1963-09-12")
 @pytest.fixture
 def ani(seeded, make_user):
     """A front-office officer at Bone."""
-    return make_user("ani", bone=["petugas"])
+    user = make_user("ani", bone=["petugas"])
+    user.full_name, user.nip = "Ani Lestari", "198701012010012001"
+    user.save(update_fields=["full_name", "nip"])
+    return user
 
 
 @pytest.fixture
@@ -108,7 +111,7 @@ def test_home_lists_the_snapshots_and_offers_the_lookup(staff, bone_pair):
 
 def test_home_without_snapshots_says_so(staff):
     page = staff.get(url("registry-home")).content.decode()
-    assert "Belum ada snapshot register" in page
+    assert "Belum ada salinan register" in page
 
 
 def test_home_does_not_list_another_regions_snapshots(staff, bima_snapshot):
@@ -207,9 +210,11 @@ def test_log_lists_the_lookups_newest_first_in_office_time(staff, bone_pair):
     lookup(staff, nik=D[0])
     page = staff.get(url("registry-log")).content.decode()
     assert page.index(D[0]) < page.index(A[0])
-    assert "ani" in page and "KIP-1" in page and "Tidak terdaftar" in page
+    assert 'Ani Lestari <span class="nip">(NIP 19870101 201001 2 001)</span>' in page
+    assert ">ani<" not in page
+    assert "KIP-1" in page and "Tidak terdaftar" in page and "Halaman staf" in page
     assert "WITA" in page  # Bone keeps Asia/Makassar time
-    assert "DTKS September 2026" in page
+    assert "data DTKS per September 2026" in page
 
 
 def test_log_shows_only_this_offices_lookups(client, bone_pair, make_user, ani):
@@ -276,13 +281,13 @@ def test_diff_of_picked_snapshots_both_ways(staff, bone_pair):
 
 def test_diff_without_two_snapshots_says_so(staff):
     page = staff.get(url("registry-diff")).content.decode()
-    assert "Perlu dua snapshot" in page
+    assert "Perlu dua salinan register" in page
 
 
 def test_diff_of_the_oldest_snapshot_asks_for_an_older_one(staff, bone_pair):
     old = bone_pair[0]
     page = staff.get(url("registry-diff") + f"?baru={old.pk}").content.decode()
-    assert f"Tidak ada snapshot sebelum #{old.pk} (Agustus 2026)" in page
+    assert f"Tidak ada salinan sebelum #{old.pk} (Agustus 2026)" in page
 
 
 def test_diff_of_two_regions_is_refused_with_the_reason(staff, bone_pair, tmp_path):
@@ -292,7 +297,7 @@ def test_diff_of_two_regions_is_refused_with_the_reason(staff, bone_pair, tmp_pa
     assert province.region_code == "73"
     response = staff.get(url("registry-diff") + f"?lama={province.pk}&baru={new.pk}")
     assert response.status_code == 422
-    assert "Hanya snapshot dari wilayah yang sama yang dapat dibandingkan" in (
+    assert "Hanya salinan register dari wilayah yang sama yang dapat dibandingkan" in (
         response.content.decode()
     )
     csv_response = staff.get(url("registry-diff") + f"?lama={province.pk}&baru={new.pk}&format=csv")
@@ -364,7 +369,7 @@ def test_an_officer_looks_up_a_nik_on_a_phone_without_leaving_the_page(
     assert answer.value.status == 200
     assert page.get_by_role("heading", name="Terdaftar").is_visible()
     assert page.url.endswith("/staf/bone/register/")
-    assert page.get_by_role("heading", name="Snapshot register").is_visible()
+    assert page.get_by_role("heading", name="Salinan register").is_visible()
     assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
     assert page.errors == []
     # Checked through the log page: an ORM call here would open a connection that

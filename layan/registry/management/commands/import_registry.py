@@ -5,7 +5,7 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
 from layan.registry.importing import RegistryImportError, registry_import
-from layan.registry.layouts import LayoutError, layout_from_file
+from layan.registry.layouts import ColumnsMissing, LayoutError, layout_from_file
 from layan.registry.models import Source
 
 SHOWN_REJECTIONS = 20
@@ -54,7 +54,11 @@ class Command(BaseCommand):
             failed = getattr(exc, "snapshot", None)
             if failed is not None:
                 self._rejections_show(failed)
-            raise CommandError(str(exc)) from exc
+            # The pages offer a mapping file in their form; here it is an option.
+            hint = isinstance(exc, ColumnsMissing) and not mapping
+            raise CommandError(
+                f"{exc}{' Tata letak lain: --mapping pemetaan.json.' if hint else ''}"
+            ) from exc
         self.stdout.write(
             f"Snapshot #{snapshot.pk} {snapshot} — {snapshot.get_state_display().lower()}: "
             f"{snapshot.rows_read:,} baris dibaca, {snapshot.rows_imported:,} diimpor, "
