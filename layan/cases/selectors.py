@@ -61,7 +61,9 @@ def case_corrections(case: Case) -> list[Correction]:
             )
             for name, after in event.after.items()
         ]
-        shown.append(Correction(event.at, str(event.actor) if event.actor else "sistem", changes))
+        shown.append(
+            Correction(event.at, event.actor.name_with_nip if event.actor else "sistem", changes)
+        )
     return shown
 
 

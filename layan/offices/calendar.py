@@ -46,6 +46,7 @@ from zoneinfo import ZoneInfo
 import holidays
 from django.db.models import Q
 
+from layan.core.local_time import DASH, zone_name
 from layan.offices.models import CutiBersama, Office, Weekday, WorkingHours
 
 Span = tuple[datetime, datetime]  # [open, close) in the office's local wall time, naive
@@ -444,31 +445,12 @@ class WorkCalendar:
         return format_remaining(self.remaining(deadline, now), day_minutes=self.day_minutes)
 
 
-# Keppres 41/1987 divides Indonesia into three zones and names them WIB, WITA, WIT.
-_ZONE_NAMES = {
-    "Asia/Jakarta": "WIB",
-    "Asia/Pontianak": "WIB",
-    "Asia/Makassar": "WITA",
-    "Asia/Jayapura": "WIT",
-}
-
-
-def zone_name(time_zone: str | ZoneInfo) -> str:
-    """What people call an office's time zone: WIB, WITA or WIT (else its abbreviation)."""
-    zone = ZoneInfo(time_zone) if isinstance(time_zone, str) else time_zone
-    return _ZONE_NAMES.get(zone.key) or datetime.now(zone).strftime("%Z")
-
-
-# A range of days or hours is written with an en dash: "Senin\u2013Kamis 07.30\u201316.00".
-RANGE_DASH = "\u2013"
-
-
 def _hours_text(hours: DayHours | None, zone: str) -> str:
     if hours is None:
         return "tutup"
-    text = f"{hours.start:%H.%M}{RANGE_DASH}{hours.end:%H.%M} {zone}"
+    text = f"{hours.start:%H.%M}{DASH}{hours.end:%H.%M} {zone}"
     if hours.break_start is not None and hours.break_end is not None:
-        text += f", istirahat {hours.break_start:%H.%M}{RANGE_DASH}{hours.break_end:%H.%M}"
+        text += f", istirahat {hours.break_start:%H.%M}{DASH}{hours.break_end:%H.%M}"
     return text
 
 
@@ -479,7 +461,7 @@ def opening_hours(calendar: WorkCalendar) -> list[tuple[str, str]]:
     ("Sabtu-Minggu", "tutup")], with en dashes for the hyphens. Holidays and cuti
     bersama are not in it: the page says in words that the office is closed then.
     """
-    zone = zone_name(calendar.tz)
+    zone = zone_name(calendar.tz, datetime.now(calendar.tz))
     runs: list[tuple[int, int, str]] = []  # first weekday, last weekday, hours
     for weekday in range(7):
         text = _hours_text(calendar.week.get(weekday), zone)
@@ -489,7 +471,7 @@ def opening_hours(calendar: WorkCalendar) -> list[tuple[str, str]]:
             runs.append((weekday, weekday, text))
     days = [Weekday(day).label for day in range(7)]
     return [
-        (days[first] if first == last else f"{days[first]}{RANGE_DASH}{days[last]}", text)
+        (days[first] if first == last else f"{days[first]}{DASH}{days[last]}", text)
         for first, last, text in runs
     ]
 

@@ -151,7 +151,7 @@ def _history(office: Office, user: User) -> list[HistoryLine]:
     return [
         HistoryLine(
             at=event.at,
-            actor=str(event.actor) if event.actor else "sistem",
+            actor=event.actor.name_with_nip if event.actor else "sistem",
             action=STAFF_ACTIONS.get(event.action, event.action),
             detail=_history_detail(event),
         )

@@ -1,44 +1,19 @@
 """What the public page says about when and where an office serves: its hours and its counter."""
 
 from datetime import time
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
 
-from layan.offices.calendar import (
-    DEFAULT_WEEK,
-    RANGE_DASH,
-    WorkCalendar,
-    calendar_for,
-    opening_hours,
-    zone_name,
-)
+from layan.core.local_time import DASH
+from layan.offices.calendar import DEFAULT_WEEK, WorkCalendar, calendar_for, opening_hours
 from layan.offices.models import Office, WorkingHours
 from layan.offices.services import office_load_seed
 
 
 def dashed(rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Rows written with hyphens, as the page shows them (with en dashes)."""
-    return [(days.replace("-", RANGE_DASH), hours.replace("-", RANGE_DASH)) for days, hours in rows]
-
-
-@pytest.mark.parametrize(
-    ("zone", "name"),
-    [
-        ("Asia/Jakarta", "WIB"),
-        ("Asia/Pontianak", "WIB"),
-        ("Asia/Makassar", "WITA"),
-        ("Asia/Jayapura", "WIT"),
-    ],
-)
-def test_indonesian_zones_are_named_as_people_say_them(zone, name):
-    assert zone_name(zone) == name
-    assert zone_name(ZoneInfo(zone)) == name
-
-
-def test_a_zone_outside_indonesia_keeps_its_own_abbreviation():
-    assert zone_name("UTC") == "UTC"
+    return [(days.replace("-", DASH), hours.replace("-", DASH)) for days, hours in rows]
 
 
 def test_the_default_week_groups_monday_to_thursday_and_names_the_zone():

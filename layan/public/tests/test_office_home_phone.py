@@ -10,13 +10,13 @@ import pytest
 from django.http import HttpResponse
 from django.urls import include, path
 
-from layan.offices.calendar import RANGE_DASH
+from layan.core.local_time import DASH
 from layan.offices.models import ChannelKind, ComplaintChannel, Office
 from layan.public.links import survey_url
 
 
 def dashed(text: str) -> str:
-    return text.replace("-", RANGE_DASH)
+    return text.replace("-", DASH)
 
 
 def html(client, url: str) -> str:
