@@ -168,7 +168,7 @@ def test_the_admin_gives_and_takes_a_role_and_the_page_tells_the_history(admin_c
     page = admin_client.get(reverse("staff-detail", args=["bone", ani.pk])).content.decode()
     assert "Peran dicabut" in page and "Peran diberikan" in page
     assert "Kepala bidang" in page and "Andi Admin, S.Kom." in page  # who, by full name
-    assert re.search(r"\d{1,2} \w+ 20\d\d, \d\d\.\d\d WITA", page)  # when, in Bone's zone
+    assert re.search(r"\d{1,2} \w{3} 20\d\d \d\d\.\d\d WITA", page)  # when, in Bone's zone
 
 
 def test_the_admin_cannot_change_their_own_roles_on_the_page(admin_client, bone_admin):
