@@ -159,7 +159,7 @@ def test_the_page_says_what_was_searched_and_offers_the_other_tabs(client, kabid
 def test_the_search_box_works_without_script_and_with_htmx(client, ani, cases):
     client.force_login(ani)
     page = client.get(queue_url(), {"tab": "semua", "q": "wulan"}).content.decode()
-    start = page.index('<form class="queue-search"')
+    start = page.index('<form class="form queue-search"')
     form = page[start : page.index("</form>", start)]
     assert 'method="get"' in form and f'action="{queue_url()}"' in form
     assert 'name="q"' in form and 'value="wulan"' in form and 'type="search"' in form
