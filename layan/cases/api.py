@@ -146,6 +146,14 @@ class CaseFilter(Schema):
     limit: int = Field(default=50, ge=1, le=MAX_LIMIT)
     offset: int = Field(default=0, ge=0)
 
+    @field_validator("office", "service", "step", "q")
+    @classmethod
+    def _no_control_characters(cls, text: str) -> str:
+        # PostgreSQL refuses a NUL in a string outright (a server error, not an empty list).
+        if any(ord(c) < 32 or ord(c) == 127 for c in text):
+            raise PydanticCustomError("control_character", "tidak boleh memuat karakter kendali")
+        return text
+
     @field_validator("finished_to")
     @classmethod
     def _period_in_order(cls, until: date | None, info: ValidationInfo) -> date | None:

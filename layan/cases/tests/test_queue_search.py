@@ -257,6 +257,16 @@ def test_the_api_refuses_a_search_too_long_naming_it(client, ani, cases):
     assert response.json()["errors"][0]["field"] == "q"
 
 
+@pytest.mark.parametrize("param", ["q", "office", "service", "step"])
+def test_the_api_refuses_a_control_character_naming_the_parameter(client, ani, cases, param):
+    # PostgreSQL cannot even compare a string holding NUL: a 422, never a 500.
+    response = api_get(client, ani, **{param: "sa\x00ri"})
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": param, "reason": "tidak boleh memuat karakter kendali"}
+    ]
+
+
 def test_the_api_documents_the_search(client):
     document = client.get("/api/v1/openapi.json").json()
     parameters = document["paths"]["/api/v1/cases"]["get"]["parameters"]
