@@ -88,13 +88,18 @@ def search_of(text: str) -> Search | None:
     packed = text.replace(" ", "").replace("-", "")
     if _NIK.fullmatch(packed):
         return Search("nik", packed)
-    code = packed.upper()
-    if _CODE.fullmatch(code):
-        grouped = f"{code[:4]}-{code[4:]}"
+    code = tracking_code_of(text)
+    if code:
         # A name has no digits and no dash in its fifth place; letters alone may be either.
         is_code = any(c.isdigit() for c in code) or text[4:5] == "-"
-        return Search("code", grouped) if is_code else Search("code_or_name", grouped, text)
+        return Search("code", code) if is_code else Search("code_or_name", code, text)
     return Search("name", text)
+
+
+def tracking_code_of(text: str) -> str | None:
+    """A typed tracking code as stored ("k7qd3mxa" -> "K7QD-3MXA"), or None if it is not one."""
+    packed = text.strip().upper().replace(" ", "").replace("-", "")
+    return f"{packed[:4]}-{packed[4:]}" if _CODE.fullmatch(packed) else None
 
 
 def cases_search(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
@@ -162,12 +167,12 @@ def cases_finished(
 
 def case_by_tracking_code(code: str) -> Case:
     """The case behind a public tracking code (case-insensitive, dash optional), or 404."""
-    cleaned = code.strip().upper().replace(" ", "").replace("-", "")
-    if len(cleaned) != 8:
+    stored = tracking_code_of(code)
+    if stored is None:
         raise Http404("Kode lacak tidak ditemukan.")
     case = (
         Case.objects.select_related("office", "service", "version")
-        .filter(tracking_code=f"{cleaned[:4]}-{cleaned[4:]}")
+        .filter(tracking_code=stored)
         .first()
     )
     if case is None:
