@@ -129,7 +129,9 @@ def case_queue(request: StaffRequest, office: str) -> HttpResponse:
     office_obj = office_for_staff(request.user, office)
     tab = request.GET.get("tab", "saya")
     tab = tab if tab in QUEUE_TAB_LABELS else "saya"
-    form = QueueFilterForm(request.GET, services=services_published(office=office_obj))
+    # Only the Selesai tab filters by service: the other tabs spare the query.
+    services = services_published(office=office_obj) if tab == "selesai" else []
+    form = QueueFilterForm(request.GET, services=services)
     form.is_valid()  # what reads is used; what does not is named on the page
     cases = cases_search(_tab_cases(request, office_obj, tab, form.cleaned_data), form.search)
     page = Paginator(cases, QUEUE_PAGE_SIZE).get_page(request.GET.get("halaman"))
