@@ -81,3 +81,16 @@ def test_the_name_field_is_not_capitalised_or_corrected_by_the_phone(client):
     assert 'autocomplete="username"' in field
     assert 'spellcheck="false"' in field
     assert 'autocorrect="off"' in field
+
+
+def test_the_admins_add_form_refuses_a_name_taken_in_another_case(officer):
+    # The one way to add an account today (the admin's); a staff page must refuse the same.
+    from django.contrib.auth.forms import UserCreationForm
+
+    class AddForm(UserCreationForm):
+        class Meta(UserCreationForm.Meta):
+            model = get_user_model()
+
+    form = AddForm({"username": "Bone.Petugas", "password1": PASSWORD, "password2": PASSWORD})
+    assert not form.is_valid()
+    assert "username" in form.errors
