@@ -9,10 +9,21 @@ from collections.abc import Iterable
 BEGIN = "<!-- cases:begin -->"
 END = "<!-- cases:end -->"
 NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
-ORDER = ("queue_mine", "queue_all", "api_list", "api_read")
+ORDER = (
+    "queue_mine",
+    "queue_all",
+    "queue_search",
+    "queue_finished",
+    "queue_finished_search",
+    "api_list",
+    "api_read",
+)
 QUERY_ROWS = {
     "queue_mine": "work queue, Langkah saya (50 rows)",
     "queue_all": "work queue, ?tab=semua (50 rows)",
+    "queue_search": "work queue, ?tab=semua, searched by name (50 rows)",
+    "queue_finished": "work queue, ?tab=selesai (50 rows)",
+    "queue_finished_search": "work queue, ?tab=selesai, searched by name (50 rows)",
     "api_list": "API case list (limit=50)",
     "api_read": "API case read, an open case",
     "api_read_ended": "API case read, an ended case",

@@ -11,13 +11,14 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from layan.cases import sla
 from layan.cases.models import Attachment, Case, CaseState, Referral, StepRecord
-from layan.cases.presenting import Returned, returned_of
+from layan.cases.presenting import Returned, due_of, returned_of
 from layan.cases.selectors import (
+    SEARCH_MAX_LENGTH,
     attachment_response,
     case_corrections,
     case_for_staff,
@@ -177,8 +178,46 @@ class CaseFilter(Schema):
     step: str = Field(default="", max_length=60)
     mine: bool = False
     overdue: bool = False
+    q: str = Field(
+        default="",
+        max_length=SEARCH_MAX_LENGTH,
+        description="Cari: kode lacak (dengan atau tanpa tanda hubung, huruf besar atau kecil), "
+        "NIK pemohon atau yang dimohonkan (16 digit, persis), atau bagian nama pemohon atau "
+        "yang dimohonkan (huruf besar/kecil sama).",
+    )
+    finished: bool = Field(
+        default=False,
+        description="Hanya permohonan yang berakhir (selesai, ditolak, dirujuk), terbaru dulu; "
+        "hasilnya dipilih dengan `state`.",
+    )
+    finished_from: date | None = Field(
+        default=None,
+        description="Berakhir pada atau sesudah tanggal ini (zona waktu kantor); "
+        "hanya permohonan yang berakhir.",
+    )
+    finished_to: date | None = Field(
+        default=None,
+        description="Berakhir pada atau sebelum tanggal ini (zona waktu kantor); "
+        "hanya permohonan yang berakhir.",
+    )
     limit: int = Field(default=50, ge=1, le=MAX_LIMIT)
     offset: int = Field(default=0, ge=0)
+
+    @field_validator("office", "service", "step", "q")
+    @classmethod
+    def _no_control_characters(cls, text: str) -> str:
+        # PostgreSQL refuses a NUL in a string outright (a server error, not an empty list).
+        if any(ord(c) < 32 or ord(c) == 127 for c in text):
+            raise PydanticCustomError("control_character", "tidak boleh memuat karakter kendali")
+        return text
+
+    @field_validator("finished_to")
+    @classmethod
+    def _period_in_order(cls, until: date | None, info: ValidationInfo) -> date | None:
+        since = info.data.get("finished_from")
+        if until is not None and since is not None and until < since:
+            raise PydanticCustomError("period_order", "tidak boleh sebelum finished_from")
+        return until
 
     @field_validator("state")
     @classmethod
@@ -328,6 +367,14 @@ class CaseRowOut(Schema):
     deadline: datetime | None
     overdue: bool
     returned: ReturnOut | None
+    step_remaining: str | None = Field(
+        description="Sisa waktu kerja langkah ini, mis. 'sisa 1 jam 20 menit kerja' "
+        "atau 'terlambat 35 menit kerja'; null tanpa batas langkah."
+    )
+    deadline_remaining: str | None = Field(
+        description="Sisa waktu kerja sampai batas layanan (jangka waktu standar pelayanan); "
+        "null tanpa batas atau setelah permohonan berakhir."
+    )
 
 
 class CaseListOut(Schema):
@@ -516,6 +563,11 @@ def _record_out(record: StepRecord) -> RecordOut:
     )
 
 
+def _remaining(case: Case, deadline: datetime | None, now: datetime) -> str | None:
+    due = due_of(case, deadline, now) if case.is_open else None
+    return due.text if due else None
+
+
 def _row_out(case: Case, now: datetime) -> CaseRowOut:
     overdue = case.state == CaseState.OPEN and any(
         d is not None and d < now for d in (case.step_deadline, case.deadline)
@@ -535,6 +587,8 @@ def _row_out(case: Case, now: datetime) -> CaseRowOut:
         deadline=case.deadline,
         overdue=overdue,
         returned=_return_out(returned_of(case), short=True),
+        step_remaining=_remaining(case, case.step_deadline, now),
+        deadline_remaining=_remaining(case, case.deadline, now),
     )
 
 

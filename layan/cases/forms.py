@@ -1,4 +1,5 @@
-"""Forms of the case pages: the walk-in registration and the correction of a case's data.
+"""Forms of the case pages: the walk-in registration, the correction of a case's data,
+the work queue's search and filters.
 
 A step's own inputs are read by its kind (`layan/cases/steps/`).
 
@@ -11,7 +12,8 @@ from typing import Any
 
 from django import forms
 
-from layan.cases.models import Case
+from layan.cases.models import END_STATES, Case, CaseState
+from layan.cases.selectors import SEARCH_MAX_LENGTH
 from layan.cases.services import (
     CORRECTABLE,
     Applicant,
@@ -186,3 +188,73 @@ class CorrectionForm(forms.Form):
 
 def _form_name(path: str) -> str:
     return path.replace(".", "_")
+
+
+_DATE_INVALID = {"invalid": "masukkan tanggal yang sah."}
+_CHOICE_INVALID = {"invalid_choice": "pilih salah satu pilihan yang ada."}
+
+
+class QueueFilterForm(forms.Form):
+    """The work queue's search box and the "Selesai" tab's period, service and outcome.
+
+    Read from the query string; a field that does not read is named above the list
+    and left out of the filtering, so the rest still lists.
+    """
+
+    q = forms.CharField(
+        label="Cari kode lacak, NIK, atau nama",
+        required=False,
+        # Cut, not refused: a pasted paragraph still searches (its first part).
+        max_length=None,
+        widget=forms.TextInput(
+            attrs={"type": "search", "autocomplete": "off", "spellcheck": "false"}
+        ),
+    )
+    dari = forms.DateField(
+        label="Dari tanggal",
+        required=False,
+        error_messages=_DATE_INVALID,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    sampai = forms.DateField(
+        label="Sampai tanggal",
+        required=False,
+        error_messages=_DATE_INVALID,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    layanan = forms.ChoiceField(label="Layanan", required=False, error_messages=_CHOICE_INVALID)
+    hasil = forms.ChoiceField(
+        label="Hasil",
+        required=False,
+        error_messages=_CHOICE_INVALID,
+        choices=[("", "Semua hasil"), *[(s.value, s.label) for s in CaseState if s in END_STATES]],
+    )
+
+    def __init__(self, *args, services: list[Service], **kwargs):
+        super().__init__(*args, **kwargs)
+        layanan = self.fields["layanan"]
+        assert isinstance(layanan, forms.ChoiceField)
+        layanan.choices = [("", "Semua layanan"), *[(s.code, s.name) for s in services]]
+
+    def clean_q(self) -> str:
+        return self.cleaned_data["q"][:SEARCH_MAX_LENGTH]
+
+    @property
+    def search(self) -> str:
+        """The search text, "" when there is none (or it did not read)."""
+        return self.cleaned_data.get("q", "") if hasattr(self, "cleaned_data") else ""
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        since, until = self.cleaned_data.get("dari"), self.cleaned_data.get("sampai")
+        if since and until and until < since:
+            self.add_error("sampai", "tidak boleh sebelum Dari tanggal.")
+        return self.cleaned_data
+
+    def problems(self, names: list[str]) -> list[str]:
+        """Each of the named fields that did not read, as "Label: reason"."""
+        return [
+            f"{self.fields[name].label}: {' '.join(str(e) for e in self.errors[name])}"
+            for name in names
+            if name in self.errors
+        ]

@@ -108,6 +108,13 @@ class Case(models.Model):
                 condition=Q(state__in=OPEN_STATES),
                 name="case_open_steps",
             ),
+            # Serve the queue's search by NIK (exact): the applicant's or the child's. One
+            # column each, so "applicant_nik = x OR subject_nik = x" reads both (SQLite's
+            # OR-by-union, PostgreSQL's BitmapOr); a NIK has a handful of cases anyway.
+            models.Index(fields=["applicant_nik"], name="case_applicant_nik"),
+            models.Index(fields=["subject_nik"], name="case_subject_nik"),
+            # Serves the queue's "Selesai" tab: an office's ended cases in a period, newest first.
+            models.Index(fields=["office", "finished_at"], name="case_finished"),
         ]
 
     def __str__(self) -> str:

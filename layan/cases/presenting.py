@@ -53,6 +53,16 @@ def due_of(case: Case, deadline: datetime | None, now: datetime) -> Due | None:
     return Due(late=deadline < now, text=sla.remaining_text(case, deadline, now))
 
 
+def promise_kept(case: Case) -> Due | None:
+    """Whether an ended case kept the service's promise, in working time: a case ended
+    after closing on its last day lost no working time and is on time."""
+    if case.deadline is None or case.finished_at is None:
+        return None
+    if sla.working_minutes(case, case.deadline, case.finished_at) <= 0:
+        return Due(late=False, text="tepat waktu")
+    return Due(late=True, text=sla.remaining_text(case, case.deadline, case.finished_at))
+
+
 def expected_finish(case: Case, doc: ServiceDoc) -> str:
     """The case's deadline (working time) and the service's promise it comes from."""
     promise = f"standar pelayanan: {doc.time_standard}" if doc.time_standard else ""

@@ -11,11 +11,13 @@ only 2xx answers), a lost race says so (409).
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,7 +26,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from layan.cases.forms import CorrectionForm, WalkInForm
+from layan.cases.forms import CorrectionForm, QueueFilterForm, WalkInForm
 from layan.cases.models import Case, Referral, StepRecord
 from layan.cases.presenting import (
     Due,
@@ -33,6 +35,7 @@ from layan.cases.presenting import (
     expected_finish,
     nik_masked,
     outcome_label,
+    promise_kept,
     returned_of,
     step_label,
 )
@@ -40,6 +43,8 @@ from layan.cases.selectors import (
     attachment_response,
     case_corrections,
     case_for_staff,
+    cases_finished,
+    cases_search,
     queue,
     referrals_fulfilled,
 )
@@ -99,24 +104,91 @@ class QueueRow:
     actor: str
     nik: str
     due: Due | None
+    case_due: Due | None  # to the service's promise (the case's deadline)
     returned: str | None = None  # the reason, shortened, of a case sent back for revision
+
+    @property
+    def late(self) -> bool:
+        return any(due is not None and due.late for due in (self.due, self.case_due))
+
+
+@dataclass(frozen=True)
+class FinishedRow:
+    case: Case
+    outcome: str
+    nik: str
+    kept: Due | None  # the promise against the end: "terlambat …" when it was broken
+
+
+QUEUE_TAB_LABELS = {"saya": "Langkah saya", "semua": "Semua langkah terbuka", "selesai": "Selesai"}
+# The query keys that belong to each tab, in the order page links carry them.
+TAB_FILTERS = {
+    "saya": ["q"],
+    "semua": ["q"],
+    "selesai": ["q", "dari", "sampai", "layanan", "hasil"],
+}
 
 
 @login_required
 def case_queue(request: StaffRequest, office: str) -> HttpResponse:
-    """Open cases at my roles' steps, or all open steps of the office; overdue first."""
+    """Open cases at my roles' steps, all open steps of the office (overdue first), or
+    the ended cases by period, service and outcome (newest first); each searchable."""
     office_obj = office_for_staff(request.user, office)
-    mine = request.GET.get("tab") != "semua"
-    roles = roles_of(request.user, office_obj) if mine else None
-    cases = queue(office=office_obj, roles=roles)
+    tab = request.GET.get("tab", "saya")
+    tab = tab if tab in QUEUE_TAB_LABELS else "saya"
+    # Only the Selesai tab filters by service: the other tabs spare the query.
+    services = services_published(office=office_obj) if tab == "selesai" else []
+    form = QueueFilterForm(request.GET, services=services)
+    form.is_valid()  # what reads is used; what does not is named on the page
+    cases = cases_search(_tab_cases(request, office_obj, tab, form.cleaned_data), form.search)
     page = Paginator(cases, QUEUE_PAGE_SIZE).get_page(request.GET.get("halaman"))
     now = timezone.now()
-    rows = [_queue_row(case, now) for case in page.object_list]
-    context = {"office": office_obj, "mine": mine, "page": page, "rows": rows}
+    row = _finished_row if tab == "selesai" else partial(_queue_row, now=now)
+    tabs = [
+        {"label": label, "current": key == tab, "query": _tab_query(key, request.GET, ["q"])}
+        for key, label in QUEUE_TAB_LABELS.items()
+    ]
+    context = {
+        "office": office_obj,
+        "tab": tab,
+        "mine": tab == "saya",
+        "form": form,
+        "problems": form.problems(TAB_FILTERS[tab]),
+        "tabs": tabs,
+        "other_tabs": [t for t in tabs if not t["current"]],
+        "base": reverse("case-queue", args=[office_obj.slug]),
+        "page": page,
+        "rows": [row(case) for case in page.object_list],
+        "kept_query": _tab_query(tab, request.GET, TAB_FILTERS[tab]),
+    }
     template = "cases/queue.html#queue" if request.htmx else "cases/queue.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def _tab_cases(request: StaffRequest, office: Office, tab: str, filters: dict) -> QuerySet[Case]:
+    if tab == "selesai":
+        return cases_finished(
+            office=office,
+            since=filters.get("dari"),
+            until=filters.get("sampai"),
+            service=filters.get("layanan", ""),
+            outcome=filters.get("hasil", ""),
+        )
+    return queue(office=office, roles=roles_of(request.user, office) if tab == "saya" else None)
+
+
+def _tab_query(tab: str, query: QueryDict, keys: list[str]) -> str:
+    """A tab and those of its filters in `keys` as a link carries them ("tab=semua&q=sari")."""
+    kept = QueryDict(mutable=True)
+    if tab != "saya":
+        kept["tab"] = tab
+    for key in keys:
+        value = query.get(key)
+        if value:
+            kept[key] = value
+    return kept.urlencode()
 
 
 @login_required
@@ -129,7 +201,7 @@ def referrals_back(request: StaffRequest, office: str) -> HttpResponse:
     return render(request, "cases/referrals_back.html", {"office": office_obj, "page": page})
 
 
-def _queue_row(case: Case, now: datetime) -> QueueRow:
+def _queue_row(case: Case, *, now: datetime) -> QueueRow:
     doc = case_doc(case)
     return QueueRow(
         case=case,
@@ -137,7 +209,17 @@ def _queue_row(case: Case, now: datetime) -> QueueRow:
         actor=actor_label(doc, case.current_step),
         nik=nik_masked(case.applicant_nik),
         due=due_of(case, case.step_deadline, now),
+        case_due=due_of(case, case.deadline, now),
         returned=returned.reason_short if (returned := returned_of(case)) else None,
+    )
+
+
+def _finished_row(case: Case) -> FinishedRow:
+    return FinishedRow(
+        case=case,
+        outcome=case.get_state_display(),
+        nik=nik_masked(case.applicant_nik),
+        kept=promise_kept(case),
     )
 
 
