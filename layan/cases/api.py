@@ -246,12 +246,21 @@ class TrackStepOut(Schema):
 
 
 class TrackReferralOut(Schema):
+    """Where the case referred the person (`to`) and what they take there (`bring`)."""
+
     to: str
     fulfilled: bool
+    bring: list[str] = []
 
 
 class TrackOut(Schema):
-    """What anyone holding the tracking code may know: no names, NIKs, notes or data."""
+    """What anyone holding the tracking code may know: no names, NIKs, notes or data.
+
+    A case turned down (ditolak) or referred (dirujuk) says why in `reason`, written
+    for the applicant without personal data (null for cases ended before reasons were
+    told), the papers still missing in `missing` (requirement labels), and what to
+    do next in `what_next`.
+    """
 
     tracking_code: str
     office: str
@@ -262,6 +271,9 @@ class TrackOut(Schema):
     current_step: str | None
     expected_finish: datetime | None
     referral: TrackReferralOut | None
+    reason: str | None = None
+    missing: list[str] = []
+    what_next: str | None = None
 
 
 class AttachmentOut(Schema):
@@ -414,6 +426,7 @@ def _row_out(case: Case, now: datetime) -> CaseRowOut:
 
 
 def _track_out(tracking: Tracking) -> TrackOut:
+    told = tracking.told
     return TrackOut(
         tracking_code=tracking.tracking_code,
         office=tracking.office.name,
@@ -434,10 +447,15 @@ def _track_out(tracking: Tracking) -> TrackOut:
         current_step=(tracking.current_text or tracking.current) or None,
         expected_finish=tracking.expected_finish,
         referral=TrackReferralOut(
-            to=tracking.referral.to, fulfilled=tracking.referral.fulfilled_at is not None
+            to=tracking.referral.to,
+            fulfilled=tracking.referral.fulfilled_at is not None,
+            bring=told.bring if told else [],
         )
         if tracking.referral
         else None,
+        reason=(told.reason or None) if told else None,
+        missing=told.missing if told else [],
+        what_next=(told.next_text or None) if told else None,
     )
 
 

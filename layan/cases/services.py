@@ -7,6 +7,7 @@ data fit the step's kind; then it records the step and moves the case on.
 """
 
 import hashlib
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -185,6 +186,24 @@ def case_act(
         return record
 
 
+class _Undone(Exception):
+    def __init__(self, record: StepRecord):
+        self.record = record
+
+
+def case_act_preview(**act: Any) -> StepRecord:
+    """Everything `case_act(**act)` checks and does, then undone: the record it would write.
+
+    The page shows it for a confirmation before a case is turned down or referred;
+    the same checks run, so a mistake is named before the officer confirms.
+    """
+    try:
+        with transaction.atomic():
+            raise _Undone(case_act(**act))
+    except _Undone as undone:
+        return undone.record
+
+
 def _acting_role(user, case: Case, doc: ServiceDoc, step: Step) -> str:
     """The role the user acts in; the applicant's own steps are done by the front office."""
     needed = doc.staff_role(step)
@@ -198,13 +217,17 @@ def _acting_role(user, case: Case, doc: ServiceDoc, step: Step) -> str:
 def _perform(case, doc, step: Step, user, outcome, note: str, data: dict):
     """Ask the step's kind for the outcome, the checks of the data and the work.
 
-    Returns (what the kind did, the outcome, the record's note).
+    Returns (what the kind did, the outcome, the record's note). An outcome that
+    turns the applicant away (ditolak, dirujuk) keeps the reason they are told as
+    `data.reason`; the note stays the officers' own.
     """
     kind = kind_of(step.kind)
     if kind.system_decided:
         if outcome:
             raise CaseError("Hasil langkah ini ditentukan sistem.", field="outcome")
         outcome, evidence = kind.decide(case, user)
+        if graph.turns_away(step, outcome):
+            evidence = {**evidence, "reason": kind.default_reason(case, doc, step, evidence)}
         return StepEffect(data=evidence), outcome, note
     allowed = kind.choosable(step)
     if outcome is None and len(allowed) == 1:
@@ -213,7 +236,13 @@ def _perform(case, doc, step: Step, user, outcome, note: str, data: dict):
         named = ", ".join(f"'{o}' ({kind.outcome_label(o)})" for o in allowed)
         raise CaseError(f"Hasil harus salah satu dari: {named}.", field="outcome")
     values = kind.input_read(doc, step, data)
-    note = _with_reason(kind, outcome, note, str(values.pop("reason", "") or ""))
+    reason = str(values.pop("reason", "") or "")
+    if graph.turns_away(step, outcome):
+        told = _reason_told(case, doc, kind, step, outcome, values, reason)
+        effect = kind.perform(Act(case, doc, step, user, outcome, note.strip(), values, told))
+        kept = StepEffect(data={**effect.data, "reason": told}, companions=effect.companions)
+        return kept, outcome, note
+    note = _with_reason(kind, outcome, note, reason)
     return kind.perform(Act(case, doc, step, user, outcome, note, values)), outcome, note
 
 
@@ -224,6 +253,41 @@ def _with_reason(kind: Kind, outcome: str, note: str, reason: str) -> str:
         label = kind.outcome_label(outcome)
         raise CaseError(f"Sebutkan alasannya ({label}).", field="data.reason")
     return text
+
+
+# Ten digits or more, maybe grouped ("0812 3456 7890", "7308.0112.0963.0001"): a phone
+# number, a NIK or a No KK. A date ("12-01-2026") has eight.
+_LONG_NUMBER = re.compile(r"\d(?:[\s.\-/]?\d){9,}")
+_EMAIL = re.compile(r"\S+@\S+\.\w+")
+
+
+def _reason_told(case: Case, doc, kind: Kind, step: Step, outcome: str, data, reason: str) -> str:
+    """The reason the applicant reads on the public tracking page: given, and not personal.
+
+    Anyone holding the tracking code reads it, so it must not carry a NIK, a No KK,
+    a phone number, an e-mail address or the name of the person.
+    """
+    told = reason.strip()
+    if not told:
+        told = kind.default_reason(case, doc, step, data)
+        if not told:
+            label = kind.outcome_label(outcome)
+            raise CaseError(f"Sebutkan alasan yang disampaikan kepada pemohon ({label}).",
+                            field="data.reason")  # fmt: skip
+        return told
+    names = [n for n in (case.applicant_name, case.subject_name) if len(n.strip()) >= 3]
+    folded = " ".join(told.casefold().split())
+    if (
+        _LONG_NUMBER.search(told)
+        or _EMAIL.search(told)
+        or any(" ".join(n.casefold().split()) in folded for n in names)
+    ):
+        raise CaseError(
+            "Alasan untuk pemohon tampil di halaman lacak yang dapat dibuka siapa saja: jangan "
+            "menulis nama, NIK, No KK, nomor telepon atau e-mail di dalamnya.",
+            field="data.reason",
+        )
+    return told
 
 
 def _act(case: Case, doc: ServiceDoc, step: Step, user, outcome, note, data, *, role) -> StepRecord:

@@ -298,8 +298,7 @@ def test_acting_on_an_ended_case_is_a_conflict(api, staff, bone_case):
         bone_case["id"],
         "periksa",
         "tidak_lengkap",
-        note="KK belum ada",
-        data={"checked": []},
+        data={"checked": [], "reason": "KK belum ada"},
     )
     assert rejected.json()["state"] == "ditolak"
     assert _act(api, petugas, bone_case["id"], "periksa", "lengkap").status_code == 409
@@ -330,7 +329,8 @@ def listed(api, staff, office_register):
         ("buat_surat", None, {}),
     ]:
         assert _act(api, petugas, ids["at_kabid"], step, outcome, **extra).status_code == 200
-    _act(api, petugas, ids["rejected"], "periksa", "tidak_lengkap", note="x", data={"checked": []})
+    rejected = {"checked": [], "reason": "x"}
+    _act(api, petugas, ids["rejected"], "periksa", "tidak_lengkap", data=rejected)
     ids["bima"] = _create(
         api,
         staff("bima", "petugas"),
@@ -468,7 +468,11 @@ def test_tracking_shows_the_referral(client, api, staff, office_register):
     assert referred["referral"]["nik"] == office_register["bone"]["unknown"]
     body = client.get(f"/api/v1/track/{case['tracking_code']}").json()
     assert body["state_label"] == "Dirujuk" and body["current_step"] is None
-    assert body["referral"] == {"to": "Enumerator Desa/Kelurahan", "fulfilled": False}
+    assert body["referral"] == {
+        "to": "Enumerator Desa/Kelurahan",
+        "fulfilled": False,
+        "bring": ["Kartu keluarga/ KK", "KTP"],
+    }
     assert office_register["bone"]["unknown"] not in str(body)
 
 

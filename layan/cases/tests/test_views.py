@@ -296,7 +296,8 @@ def test_checklist_complete_moves_to_the_registry_check(client, ani, case):
 
 def test_checklist_incomplete_names_the_missing_papers_in_the_timeline(client, ani, case):
     client.force_login(ani)
-    response = act(client, case, "periksa", "tidak_lengkap", checked=["kk"], note="KK saja")
+    response = act(client, case, "periksa", "tidak_lengkap", checked=["kk"], note="KK saja",
+                   reason="Kartu pelajar belum dibawa", confirm="1")  # fmt: skip
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.state == CaseState.REJECTED
@@ -538,7 +539,7 @@ def test_referral_slip_only_for_a_referred_case(client, ani, office_register):
     client.force_login(ani)
     assert client.get(url("case-referral-slip", case.pk)).status_code == 404
     walk(case, user=ani, to="rujuk_desa")
-    case_act(case_id=case.pk, user=ani, step="rujuk_desa", note="layak diusulkan")
+    case_act(case_id=case.pk, user=ani, step="rujuk_desa", data={"reason": "layak diusulkan"})
     page = client.get(url("case-referral-slip", case.pk)).content.decode()
     assert "Enumerator Desa/Kelurahan" in page
     assert case.applicant_nik in page and "Ibu Sari Wulandari" in page
