@@ -42,6 +42,7 @@ router = Router()
 
 
 MAX_LIMIT = 100
+DUPLICATE_REASON_MAX = 300
 
 
 # --- input ---------------------------------------------------------------------------------
@@ -54,7 +55,12 @@ class ApplicantIn(Schema):
 
     nik: str = Field(max_length=40)
     name: str = Field(max_length=200)
-    phone: str = Field(default="", max_length=30)
+    phone: str = Field(
+        default="",
+        max_length=30,
+        description="Nomor Indonesia (08…, 628… atau +62 8…, boleh dengan spasi atau tanda "
+        "hubung); disimpan sebagai +62…. Nomor lain ditolak (422, `applicant.phone`).",
+    )
     address: str = Field(default="", max_length=300)
 
 
@@ -87,6 +93,14 @@ class CaseIn(Schema):
     service: str = Field(max_length=80)
     applicant: ApplicantIn
     subject: SubjectIn | None = None
+    duplicate_reason: str = Field(
+        default="",
+        max_length=DUPLICATE_REASON_MAX,
+        description="Alasan mendaftarkan permohonan baru walau orang yang sama (NIK yang "
+        "dimohonkan, atau NIK pemohon bila tidak ada) masih punya permohonan berjalan untuk "
+        "layanan yang sama di kantor ini. Tanpa alasan, jawabannya 422 dengan galat "
+        "`duplicate_reason` yang menyebut kode lacak dan langkah permohonan itu.",
+    )
 
 
 class ActIn(Schema):
@@ -486,7 +500,11 @@ def _attachment_out(attachment: Attachment, labels: dict[str, str]) -> Attachmen
     summary="Daftarkan permohonan",
 )
 def case_new(request: ApiRequest, payload: CaseIn):
-    """Register a request at an office the caller works at; the intake step is recorded."""
+    """Register a request at an office the caller works at; the intake step is recorded.
+
+    Only the front office registers (403 for other roles, as on the page). While the
+    same person has an open case for the service here, `duplicate_reason` is needed
+    (422 naming the open case)."""
     office = office_for_staff(request.auth, payload.office)
     applicant = Applicant(**payload.applicant.model_dump())
     subject = payload.subject.to_subject() if payload.subject else None
@@ -496,6 +514,7 @@ def case_new(request: ApiRequest, payload: CaseIn):
         applicant=applicant,
         subject=subject,
         user=request.auth,
+        duplicate_reason=payload.duplicate_reason,
     )
     return Status(201, _case_out(case, request.auth))
 

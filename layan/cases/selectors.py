@@ -24,6 +24,21 @@ def case_for_staff(user, case_id: int) -> Case:
     return case
 
 
+def case_open_for_person(*, office: Office, service_id: int, nik: str) -> Case | None:
+    """An open case of the office for the same service about the same person, if any.
+
+    The person is the one the letter is about: the subject when there is one, else
+    the applicant (`Case.subject_or_applicant_nik`).
+    """
+    about = Q(subject_nik=nik) | Q(subject_nik="", applicant_nik=nik)
+    return (
+        Case.objects.filter(about, office=office, service_id=service_id, state__in=OPEN_STATES)
+        .select_related("version")
+        .order_by("created_at")
+        .first()
+    )
+
+
 def attachment_response(case: Case, attachment_id: int) -> FileResponse:
     """One scan of a case as a download that no cache keeps, or 404 (page and API alike)."""
     item = get_object_or_404(case.attachments, pk=attachment_id)

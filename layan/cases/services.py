@@ -8,7 +8,7 @@ data fit the step's kind; then it records the step and moves the case on.
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
@@ -25,6 +25,8 @@ from layan.cases.models import (
     StepRecord,
     tracking_code_new,
 )
+from layan.cases.presenting import step_label
+from layan.cases.selectors import case_open_for_person
 from layan.cases.steps import kind_of
 from layan.cases.steps.base import Act, CaseConflict, CaseError, Kind, StepEffect
 from layan.cases.steps.checklist import brought
@@ -33,7 +35,9 @@ from layan.catalogue import graph
 from layan.catalogue.models import ServiceVersion
 from layan.catalogue.schema import ServiceDoc, Step
 from layan.catalogue.selectors import version_doc
+from layan.core.audit import audit_record
 from layan.core.nik import nik_problem
+from layan.core.phone import phone_normalized, phone_problem
 from layan.core.uploads import sniff_content_type, upload_size_problem
 from layan.offices.models import Office, Role
 from layan.offices.rights import Right, require, rights_of, roles_of
@@ -42,7 +46,11 @@ from layan.registry.models import Snapshot
 from layan.registry.scope import in_region, regions_within_q
 from layan.registry.selectors import person_from_row
 
-__all__ = ["CaseConflict", "CaseError"]  # raised by every service here; callers catch them
+__all__ = ["CaseConflict", "CaseDuplicate", "CaseError"]  # raised here; callers catch them
+
+# The audit action of a case registered while another one for the same person and
+# service was still open; its `after` keeps the open case's code and the reason.
+REGISTERED_AGAIN = "case.register_again"
 
 
 @dataclass(frozen=True)
@@ -74,6 +82,20 @@ def case_can_act(case: Case, user) -> bool:
     )
 
 
+class CaseDuplicate(CaseError):
+    """The person already has an open case for this service here: going on needs a reason."""
+
+    def __init__(self, open_case: Case, nik: str):
+        self.open_case = open_case
+        self.step_label = step_label(case_doc(open_case), open_case.current_step)
+        super().__init__(
+            f"NIK {nik} masih punya permohonan {open_case.service.name} yang berjalan di kantor "
+            f"ini: kode lacak {open_case.tracking_code}, langkah {self.step_label}. Lanjutkan "
+            "permohonan itu, atau sebutkan alasan mendaftarkan permohonan baru.",
+            field="duplicate_reason",
+        )
+
+
 def _check_person(name: str, nik: str, *, prefix: str) -> None:
     if not name.strip():
         raise CaseError("Nama wajib diisi.", field=f"{prefix}.name")
@@ -88,13 +110,22 @@ def case_create(
     applicant: Applicant,
     subject: Subject | None = None,
     user,
+    duplicate_reason: str = "",
 ) -> Case:
-    """Register a request; the intake step is done by whoever registers it."""
+    """Register a request; the intake step is done by whoever registers it.
+
+    While the person the letter is about has an open case for the same service at
+    the office, a new one needs `duplicate_reason` (CaseDuplicate names the open
+    case); the reason is kept in the case's audit record.
+    """
     require(user, office, Right.REGISTER)
     service = office.services.filter(code=service_code, is_published=True).first()
     if service is None:
         raise CaseError(f"Layanan '{service_code}' tidak ada di kantor ini.", field="service")
     _check_person(applicant.name, applicant.nik, prefix="applicant")
+    if problem := phone_problem(applicant.phone):
+        raise CaseError(problem, field="applicant.phone")
+    applicant = replace(applicant, phone=phone_normalized(applicant.phone))
     subject = subject or Subject()
     if subject.name or subject.nik:
         _check_person(subject.name, subject.nik, prefix="subject")
@@ -102,8 +133,19 @@ def case_create(
     if version is None:
         raise CaseError(f"Layanan '{service.name}' belum punya SOP.", field="service")
     doc = version_doc(version)
+    nik = (subject.nik or applicant.nik).strip()
     with transaction.atomic():
+        open_case = case_open_for_person(office=office, service_id=service.pk, nik=nik)
+        if open_case is not None and not duplicate_reason.strip():
+            raise CaseDuplicate(open_case, nik)
         case = _case_insert(office, service, version, applicant, subject, user)
+        if open_case is not None:
+            reason = duplicate_reason.strip()
+            audit_record(
+                office=office, actor=user, action=REGISTERED_AGAIN, target=case,
+                summary=f"Didaftarkan walau {open_case.tracking_code} masih berjalan: {reason}",
+                after={"open_case": open_case.tracking_code, "reason": reason},
+            )  # fmt: skip
         _enter_step(case, doc, doc.steps[0], timezone.now())
         case.deadline = sla.case_deadline(case, doc)
         case.save()

@@ -112,8 +112,7 @@ def told_of(office: Office, doc: ServiceDoc, record: StepRecord) -> Told | None:
     sentences = []
     if ending.missing:
         sentences.append(
-            f"Lengkapi persyaratan yang belum ada ({'; '.join(ending.missing)}), lalu ajukan "
-            f"permohonan kembali ke {office.name}."
+            f"Lengkapi persyaratan yang belum ada, lalu ajukan permohonan kembali ke {office.name}."
         )
     if ending.to:
         bring = f" dengan membawa {'; '.join(ending.bring)}" if ending.bring else ""

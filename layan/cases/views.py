@@ -37,7 +37,9 @@ from layan.cases.presenting import (
 )
 from layan.cases.selectors import attachment_response, case_for_staff, queue, referrals_fulfilled
 from layan.cases.services import (
+    REGISTERED_AGAIN,
     CaseConflict,
+    CaseDuplicate,
     CaseError,
     attachment_add,
     attachment_choices,
@@ -56,6 +58,7 @@ from layan.cases.tracking import Told, told_of
 from layan.catalogue import graph
 from layan.catalogue.schema import ServiceDoc, Step
 from layan.catalogue.selectors import services_published
+from layan.core.audit import audit_of
 from layan.core.http import StaffRequest
 from layan.core.qr import qr_svg
 from layan.offices.models import Office, Role
@@ -140,6 +143,7 @@ def case_new(request: StaffRequest, office: str) -> HttpResponse:
     """Register an applicant at the counter; the case page follows."""
     office_obj = office_for_staff(request.user, office, roles=roles_with(Right.REGISTER))
     services = services_published(office=office_obj)
+    duplicate: CaseDuplicate | None = None
     form = WalkInForm(
         request.POST or None,
         services=services,
@@ -153,7 +157,12 @@ def case_new(request: StaffRequest, office: str) -> HttpResponse:
                 applicant=form.applicant(),
                 subject=form.subject(),
                 user=request.user,
+                duplicate_reason=form.cleaned_data["duplicate_reason"],
             )
+        except CaseDuplicate as exc:
+            # The open case is shown beside the field; the field says what is asked.
+            form.add_error("duplicate_reason", "Wajib diisi untuk mendaftarkan permohonan baru.")
+            duplicate = exc
         except CaseError as exc:
             form.add_case_error(exc)
         else:
@@ -162,7 +171,8 @@ def case_new(request: StaffRequest, office: str) -> HttpResponse:
             return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
     status = _error_status(request, 422) if form.errors else 200
     template = "cases/new.html#walkin" if request.htmx else "cases/new.html"
-    return render(request, template, {"office": office_obj, "form": form}, status=status)
+    context = {"office": office_obj, "form": form, "duplicate": duplicate}
+    return render(request, template, context, status=status)
 
 
 # ---- Case page -----------------------------------------------------------------------
@@ -299,6 +309,7 @@ def _case_context(
         "errors": errors,
         "notice": notice,
         "confirm": confirm,
+        "registered_again": audit_of(case).filter(action=REGISTERED_AGAIN).first(),
         "posted_note": posted.get("note", "") if posted else "",
         "panels": case_panels(request, case),
     }

@@ -48,7 +48,7 @@ def _create(api, user, nik, *, office="bone", service="rekomendasi-kip", **extra
     body = {
         "office": office,
         "service": service,
-        "applicant": {"nik": nik, "name": "Ibu Sari Api", "phone": "081234"},
+        "applicant": {"nik": nik, "name": "Ibu Sari Api", "phone": "0812-3456-7801"},
         **extra,
     }
     return api(user).post(CASES, body)
@@ -85,7 +85,7 @@ def test_create_answers_201_with_the_case(bone_case, office_register):
     assert bone_case["applicant"] == {
         "name": "Ibu Sari Api",
         "nik": office_register["bone"]["registered"],
-        "phone": "081234",
+        "phone": "+6281234567801",  # as written "0812-3456-7801"
         "address": "",
         "relation": "",
         "data": {},
@@ -322,7 +322,8 @@ def listed(api, staff, office_register):
     registered = office_register["bone"]["registered"]
     ids = {}
     for name in ("at_kabid", "rejected", "new"):
-        ids[name] = _create(api, petugas, registered).json()["id"]
+        again = "Uji: permohonan lain untuk orang yang sama"  # the same person thrice
+        ids[name] = _create(api, petugas, registered, duplicate_reason=again).json()["id"]
     for step, outcome, extra in [
         ("periksa", "lengkap", {"data": BONE_KIP_DOCS}),
         ("cek_dtks", None, {}),
@@ -443,7 +444,7 @@ def test_tracking_shows_progress_without_personal_data(client, api, staff, offic
     response = client.get(f"/api/v1/track/{code.lower().replace('-', '')}")
     assert response.status_code == 200
     text = response.content.decode()
-    for private in (nik, "Ibu Sari Api", "081234", "catatan-rahasia", "petugas.api", "found"):
+    for private in (nik, "Ibu Sari Api", "81234567801", "catatan-rahasia", "petugas.api", "found"):
         assert private not in text
     body = response.json()
     assert body["tracking_code"] == code

@@ -33,7 +33,7 @@ def staff(make_user):
 def _new(slug, code, nik, staff, subject: Subject | None = None):
     return case_create(
         office=Office.objects.get(slug=slug), service_code=code, user=staff(slug, "petugas"),
-        applicant=Applicant(name="Ibu Sari", nik=nik, phone="081234"), subject=subject,
+        applicant=Applicant(name="Ibu Sari", nik=nik, phone="0812-3456-7804"), subject=subject,
     )  # fmt: skip
 
 

@@ -41,12 +41,16 @@ def outsider(office_register, make_user):
     return make_user("budi", bima=["petugas"])
 
 
+SAME_PERSON = "Uji: beberapa permohonan untuk orang yang sama"
+
+
 def new_case(office_register, user, *, nik_kind="registered", slug="bone", code="rekomendasi-kip"):
     return case_create(
         office=Office.objects.get(slug=slug),
         service_code=code,
         user=user,
         applicant=Applicant(name="Ibu Sari Wulandari", nik=office_register[slug][nik_kind]),
+        duplicate_reason=SAME_PERSON,  # the queue tests register the same person many times
     )
 
 
