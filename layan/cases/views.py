@@ -52,7 +52,7 @@ from layan.cases.services import (
     case_resume,
 )
 from layan.cases.steps import kind_of
-from layan.cases.steps.base import Button, RequirementState
+from layan.cases.steps.base import Button, Kind, RequirementState
 from layan.cases.steps.registry_check import last_check_summary
 from layan.cases.tracking import Told, told_of
 from layan.catalogue import graph
@@ -215,6 +215,7 @@ class Action:
     errors: dict = field(default_factory=dict)
     # An outcome here turns the applicant away: they read this reason on the tracking page.
     tells_reason: bool = False
+    reason_label: str = ""
     reason: str = ""
 
 
@@ -380,8 +381,18 @@ def _action(
         inputs=kind.form_context(doc, step, case, posted, errors),
         errors=errors,
         tells_reason=tells,
+        reason_label=_reason_label(kind, step),
         reason=reason,
     )
+
+
+def _reason_label(kind: Kind, step: Step) -> str:
+    """'Alasan untuk pemohon', saying when it is needed if not for every outcome."""
+    told = [o for o in kind.choosable(step) if graph.turns_away(step, o)]
+    if len(told) == len(kind.choosable(step)):
+        return "Alasan untuk pemohon"
+    named = ", ".join(kind.outcome_label(o).lower() for o in told)
+    return f"Alasan untuk pemohon (wajib bila {named})"
 
 
 def _act_error_key(field_name: str) -> str:

@@ -57,6 +57,8 @@ def test_a_rejection_is_confirmed_and_its_reason_reaches_the_tracking_page(
     page.get_by_label("Kartu keluarga/ KK").check()
     page.get_by_label("Alasan untuk pemohon").fill(REASON)
     page.get_by_label("Catatan internal").fill("Ibu Sari akan kembali besok")
+    assert not _overflows(page)
+    page.locator(".step-form").screenshot(path=str(shots / "reasons-form-360.png"), caret="initial")
     page.get_by_role("button", name="Tidak lengkap").click()
 
     # The confirmation: what the applicant will read, before anything is written.
@@ -66,7 +68,9 @@ def test_a_rejection_is_confirmed_and_its_reason_reaches_the_tracking_page(
     assert REASON in told.inner_text()
     assert "Kartu Pelajar/Kartu Mahasiswa/ Surat Keterangan Aktif Belajar" in told.inner_text()
     assert not _overflows(page)
-    page.locator(".confirm").screenshot(path=str(shots / "reasons-confirm-360.png"))
+    page.locator(".confirm").screenshot(
+        path=str(shots / "reasons-confirm-360.png"), caret="initial"
+    )
     confirm.click()
 
     page.get_by_text("Pemeriksaan kelengkapan: Tidak lengkap.").wait_for()
@@ -91,7 +95,7 @@ def test_a_rejection_is_confirmed_and_its_reason_reaches_the_tracking_page(
     ):
         assert private not in text
     assert not _overflows(page)
-    page.screenshot(path=str(shots / "reasons-tracking-360.png"), full_page=True)
+    page.screenshot(path=str(shots / "reasons-tracking-360.png"), full_page=True, caret="initial")
     assert page.errors == []
 
 
@@ -140,7 +144,9 @@ def test_a_referral_is_confirmed_and_says_where_to_go_and_what_to_bring(
     page.get_by_role("button", name="Daftarkan").click()
     page.get_by_role("heading", name="Sudah ada permohonan yang berjalan").wait_for()
     assert not _overflows(page)
-    page.locator(".duplicate").screenshot(path=str(shots / "intake-duplicate-360.png"))
+    page.locator(".duplicate").screenshot(
+        path=str(shots / "intake-duplicate-360.png"), caret="initial"
+    )
     page.get_by_label("Alasan mendaftarkan permohonan baru").fill("Uji: berkas pertama rusak")
     page.get_by_role("button", name="Daftarkan").click()
     page.get_by_text("Didaftarkan walau permohonan").wait_for()
@@ -155,5 +161,7 @@ def test_a_referral_is_confirmed_and_says_where_to_go_and_what_to_bring(
     assert "Ibu Rina" not in page.locator("main").inner_text()
     assert referred.applicant_nik not in page.content()
     assert not _overflows(page)
-    page.screenshot(path=str(shots / "reasons-referral-tracking-360.png"), full_page=True)
+    page.screenshot(
+        path=str(shots / "reasons-referral-tracking-360.png"), full_page=True, caret="initial"
+    )
     assert page.errors == []
