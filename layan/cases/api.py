@@ -50,6 +50,7 @@ router = Router()
 
 
 MAX_LIMIT = 100
+DUPLICATE_REASON_MAX = 300
 
 
 # --- input ---------------------------------------------------------------------------------
@@ -62,7 +63,12 @@ class ApplicantIn(Schema):
 
     nik: str = Field(max_length=40)
     name: str = Field(max_length=200)
-    phone: str = Field(default="", max_length=30)
+    phone: str = Field(
+        default="",
+        max_length=30,
+        description="Nomor Indonesia (08…, 628… atau +62 8…, boleh dengan spasi atau tanda "
+        "hubung); disimpan sebagai +62…. Nomor lain ditolak (422, `applicant.phone`).",
+    )
     address: str = Field(default="", max_length=300)
 
 
@@ -95,6 +101,14 @@ class CaseIn(Schema):
     service: str = Field(max_length=80)
     applicant: ApplicantIn
     subject: SubjectIn | None = None
+    duplicate_reason: str = Field(
+        default="",
+        max_length=DUPLICATE_REASON_MAX,
+        description="Alasan mendaftarkan permohonan baru walau orang yang sama (NIK yang "
+        "dimohonkan, atau NIK pemohon bila tidak ada) masih punya permohonan berjalan untuk "
+        "layanan yang sama di kantor ini. Tanpa alasan, jawabannya 422 dengan galat "
+        "`duplicate_reason` yang menyebut kode lacak dan langkah permohonan itu.",
+    )
 
 
 class ActIn(Schema):
@@ -392,12 +406,21 @@ class TrackStepOut(Schema):
 
 
 class TrackReferralOut(Schema):
+    """Where the case referred the person (`to`) and what they take there (`bring`)."""
+
     to: str
     fulfilled: bool
+    bring: list[str] = []
 
 
 class TrackOut(Schema):
-    """What anyone holding the tracking code may know: no names, NIKs, notes or data."""
+    """What anyone holding the tracking code may know: no names, NIKs, notes or data.
+
+    A case turned down (ditolak) or referred (dirujuk) says why in `reason`, written
+    for the applicant without personal data (null for cases ended before reasons were
+    told), the papers still missing in `missing` (requirement labels), and what to
+    do next in `what_next`.
+    """
 
     tracking_code: str
     office: str
@@ -408,6 +431,9 @@ class TrackOut(Schema):
     current_step: str | None
     expected_finish: datetime | None
     referral: TrackReferralOut | None
+    reason: str | None = None
+    missing: list[str] = []
+    what_next: str | None = None
 
 
 class AttachmentOut(Schema):
@@ -593,6 +619,7 @@ def _row_out(case: Case, now: datetime) -> CaseRowOut:
 
 
 def _track_out(tracking: Tracking) -> TrackOut:
+    told = tracking.told
     return TrackOut(
         tracking_code=tracking.tracking_code,
         office=tracking.office.name,
@@ -613,10 +640,15 @@ def _track_out(tracking: Tracking) -> TrackOut:
         current_step=(tracking.current_text or tracking.current) or None,
         expected_finish=tracking.expected_finish,
         referral=TrackReferralOut(
-            to=tracking.referral.to, fulfilled=tracking.referral.fulfilled_at is not None
+            to=tracking.referral.to,
+            fulfilled=tracking.referral.fulfilled_at is not None,
+            bring=told.bring if told else [],
         )
         if tracking.referral
         else None,
+        reason=(told.reason or None) if told else None,
+        missing=told.missing if told else [],
+        what_next=(told.next_text or None) if told else None,
     )
 
 
@@ -647,7 +679,11 @@ def _attachment_out(attachment: Attachment, labels: dict[str, str]) -> Attachmen
     summary="Daftarkan permohonan",
 )
 def case_new(request: ApiRequest, payload: CaseIn):
-    """Register a request at an office the caller works at; the intake step is recorded."""
+    """Register a request at an office the caller works at; the intake step is recorded.
+
+    Only the front office registers (403 for other roles, as on the page). While the
+    same person has an open case for the service here, `duplicate_reason` is needed
+    (422 naming the open case)."""
     office = office_for_staff(request.auth, payload.office)
     applicant = Applicant(**payload.applicant.model_dump())
     subject = payload.subject.to_subject() if payload.subject else None
@@ -657,6 +693,7 @@ def case_new(request: ApiRequest, payload: CaseIn):
         applicant=applicant,
         subject=subject,
         user=request.auth,
+        duplicate_reason=payload.duplicate_reason,
     )
     return Status(201, _case_out(case, request.auth))
 

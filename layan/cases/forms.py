@@ -36,6 +36,7 @@ ERROR_FIELDS = {
     "service": "service",
     "applicant.name": "name",
     "applicant.nik": "nik",
+    "applicant.phone": "phone",
     "subject.name": "subject_name",
     "subject.nik": "subject_nik",
 }
@@ -71,6 +72,7 @@ class WalkInForm(forms.Form):
         label="Telepon/WhatsApp",
         max_length=30,
         required=False,
+        help_text="Nomor Indonesia, mis. 0812-3456-7890; disimpan sebagai +62…",
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
     address = forms.CharField(label="Alamat", max_length=300, required=False)
@@ -83,6 +85,13 @@ class WalkInForm(forms.Form):
         label="Hubungan dengan pemohon", choices=RELATIONS, required=False, initial="anak"
     )
     school = forms.CharField(label="Sekolah", max_length=200, required=False)
+    # Asked only once case_create found an open case of the same person for the service.
+    duplicate_reason = forms.CharField(
+        label="Alasan mendaftarkan permohonan baru",
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, services: list[Service], **kwargs):
         super().__init__(*args, **kwargs)

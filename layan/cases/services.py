@@ -7,16 +7,19 @@ data fit the step's kind; then it records the step and moves the case on.
 """
 
 import hashlib
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from layan.cases import sla
 from layan.cases.models import (
+    OPEN_STATES,
     Attachment,
     Case,
     CaseState,
@@ -36,6 +39,7 @@ from layan.catalogue.schema import ServiceDoc, Step, StepKind
 from layan.catalogue.selectors import version_doc
 from layan.core.audit import audit_record
 from layan.core.nik import nik_problem
+from layan.core.phone import phone_normalized, phone_problem
 from layan.core.uploads import ScanRefused, scan_examine
 from layan.offices.models import Office, Role
 from layan.offices.rights import Right, may, require, rights_of, roles_of, roles_with
@@ -44,7 +48,11 @@ from layan.registry.models import Snapshot
 from layan.registry.scope import in_region, regions_within_q
 from layan.registry.selectors import person_from_row
 
-__all__ = ["CaseConflict", "CaseError"]  # raised by every service here; callers catch them
+__all__ = ["CaseConflict", "CaseDuplicate", "CaseError"]  # raised here; callers catch them
+
+# The audit action of a case registered while another one for the same person and
+# service was still open; its `after` keeps the open case's code and the reason.
+REGISTERED_AGAIN = "case.register_again"
 
 
 @dataclass(frozen=True)
@@ -76,6 +84,35 @@ def case_can_act(case: Case, user) -> bool:
     )
 
 
+class CaseDuplicate(CaseError):
+    """The person already has an open case for this service here: going on needs a reason."""
+
+    def __init__(self, open_case: Case, nik: str):
+        self.open_case = open_case
+        self.step_label = step_label(case_doc(open_case), open_case.current_step)
+        super().__init__(
+            f"NIK {nik} masih punya permohonan {open_case.service.name} yang berjalan di kantor "
+            f"ini: kode lacak {open_case.tracking_code}, langkah {self.step_label}. Lanjutkan "
+            "permohonan itu, atau sebutkan alasan mendaftarkan permohonan baru.",
+            field="duplicate_reason",
+        )
+
+
+def case_open_for_person(*, office: Office, service_id: int, nik: str) -> Case | None:
+    """An open case of the office for the same service about the same person, if any.
+
+    The person is the one the letter is about: the subject when there is one, else
+    the applicant (`Case.subject_or_applicant_nik`).
+    """
+    about = Q(subject_nik=nik) | Q(subject_nik="", applicant_nik=nik)
+    return (
+        Case.objects.filter(about, office=office, service_id=service_id, state__in=OPEN_STATES)
+        .select_related("version")
+        .order_by("created_at")
+        .first()
+    )
+
+
 def _check_person(name: str, nik: str, *, prefix: str) -> None:
     if not name.strip():
         raise CaseError("Nama wajib diisi.", field=f"{prefix}.name")
@@ -90,13 +127,22 @@ def case_create(
     applicant: Applicant,
     subject: Subject | None = None,
     user,
+    duplicate_reason: str = "",
 ) -> Case:
-    """Register a request; the intake step is done by whoever registers it."""
+    """Register a request; the intake step is done by whoever registers it.
+
+    While the person the letter is about has an open case for the same service at
+    the office, a new one needs `duplicate_reason` (CaseDuplicate names the open
+    case); the reason is kept in the case's audit record.
+    """
     require(user, office, Right.REGISTER)
     service = office.services.filter(code=service_code, is_published=True).first()
     if service is None:
         raise CaseError("Layanan yang dipilih tidak ada di kantor ini.", field="service")
     _check_person(applicant.name, applicant.nik, prefix="applicant")
+    if problem := phone_problem(applicant.phone):
+        raise CaseError(problem, field="applicant.phone")
+    applicant = replace(applicant, phone=phone_normalized(applicant.phone))
     subject = subject or Subject()
     if subject.name or subject.nik:
         _check_person(subject.name, subject.nik, prefix="subject")
@@ -104,8 +150,19 @@ def case_create(
     if version is None:
         raise CaseError(f"Layanan '{service.name}' belum punya SOP.", field="service")
     doc = version_doc(version)
+    nik = (subject.nik or applicant.nik).strip()
     with transaction.atomic():
+        open_case = case_open_for_person(office=office, service_id=service.pk, nik=nik)
+        if open_case is not None and not duplicate_reason.strip():
+            raise CaseDuplicate(open_case, nik)
         case = _case_insert(office, service, version, applicant, subject, user)
+        if open_case is not None:
+            reason = duplicate_reason.strip()
+            audit_record(
+                office=office, actor=user, action=REGISTERED_AGAIN, target=case,
+                summary=f"Didaftarkan walau {open_case.tracking_code} masih berjalan: {reason}",
+                after={"open_case": open_case.tracking_code, "reason": reason},
+            )  # fmt: skip
         _enter_step(case, doc, doc.steps[0], timezone.now())
         case.deadline = sla.case_deadline(case, doc)
         case.save()
@@ -196,6 +253,24 @@ def _step_named(doc: ServiceDoc, key: str) -> str:
     return f"{step_label(doc, key)} ({actor_label(doc, key)})"
 
 
+class _Undone(Exception):
+    def __init__(self, record: StepRecord):
+        self.record = record
+
+
+def case_act_preview(**act: Any) -> StepRecord:
+    """Everything `case_act(**act)` checks and does, then undone: the record it would write.
+
+    The page shows it for a confirmation before a case is turned down or referred;
+    the same checks run, so a mistake is named before the officer confirms.
+    """
+    try:
+        with transaction.atomic():
+            raise _Undone(case_act(**act))
+    except _Undone as undone:
+        return undone.record
+
+
 def _acting_role(user, case: Case, doc: ServiceDoc, step: Step) -> str:
     """The role the user acts in; the applicant's own steps are done by the front office."""
     needed = doc.staff_role(step)
@@ -210,13 +285,17 @@ def _acting_role(user, case: Case, doc: ServiceDoc, step: Step) -> str:
 def _perform(case, doc, step: Step, user, outcome, note: str, data: dict):
     """Ask the step's kind for the outcome, the checks of the data and the work.
 
-    Returns (what the kind did, the outcome, the record's note).
+    Returns (what the kind did, the outcome, the record's note). An outcome that
+    turns the applicant away (ditolak, dirujuk) keeps the reason they are told as
+    `data.reason`; the note stays the officers' own.
     """
     kind = kind_of(step.kind)
     if kind.system_decided:
         if outcome:
             raise CaseError("Hasil langkah ini ditentukan sistem.", field="outcome")
         outcome, evidence = kind.decide(case, user)
+        if graph.turns_away(step, outcome):
+            evidence = {**evidence, "reason": kind.default_reason(case, doc, step, evidence)}
         return StepEffect(data=evidence), outcome, note
     allowed = kind.choosable(step)
     if outcome is None and len(allowed) == 1:
@@ -225,7 +304,13 @@ def _perform(case, doc, step: Step, user, outcome, note: str, data: dict):
         named = ", ".join(kind.outcome_label(o) for o in allowed)
         raise CaseError(f"Pilih hasil langkah ini: {named}.", field="outcome")
     values = kind.input_read(doc, step, data)
-    note = _with_reason(kind, outcome, note, str(values.pop("reason", "") or ""))
+    reason = str(values.pop("reason", "") or "")
+    if graph.turns_away(step, outcome):
+        told = _reason_told(case, doc, kind, step, outcome, values, reason)
+        effect = kind.perform(Act(case, doc, step, user, outcome, note.strip(), values, told))
+        kept = StepEffect(data={**effect.data, "reason": told}, companions=effect.companions)
+        return kept, outcome, note
+    note = _with_reason(kind, outcome, note, reason)
     return kind.perform(Act(case, doc, step, user, outcome, note, values)), outcome, note
 
 
@@ -236,6 +321,41 @@ def _with_reason(kind: Kind, outcome: str, note: str, reason: str) -> str:
         label = kind.outcome_label(outcome)
         raise CaseError(f"Sebutkan alasannya ({label}).", field="data.reason")
     return text
+
+
+# Ten digits or more, maybe grouped ("0812 3456 7890", "7308.0112.0963.0001"): a phone
+# number, a NIK or a No KK. A date ("12-01-2026") has eight.
+_LONG_NUMBER = re.compile(r"\d(?:[\s.\-/]?\d){9,}")
+_EMAIL = re.compile(r"\S+@\S+\.\w+")
+
+
+def _reason_told(case: Case, doc, kind: Kind, step: Step, outcome: str, data, reason: str) -> str:
+    """The reason the applicant reads on the public tracking page: given, and not personal.
+
+    Anyone holding the tracking code reads it, so it must not carry a NIK, a No KK,
+    a phone number, an e-mail address or the name of the person.
+    """
+    told = reason.strip()
+    if not told:
+        told = kind.default_reason(case, doc, step, data)
+        if not told:
+            label = kind.outcome_label(outcome)
+            raise CaseError(f"Sebutkan alasan yang disampaikan kepada pemohon ({label}).",
+                            field="data.reason")  # fmt: skip
+        return told
+    names = [n for n in (case.applicant_name, case.subject_name) if len(n.strip()) >= 3]
+    folded = " ".join(told.casefold().split())
+    if (
+        _LONG_NUMBER.search(told)
+        or _EMAIL.search(told)
+        or any(" ".join(n.casefold().split()) in folded for n in names)
+    ):
+        raise CaseError(
+            "Alasan untuk pemohon tampil di halaman lacak yang dapat dibuka siapa saja: jangan "
+            "menulis nama, NIK, No KK, nomor telepon atau e-mail di dalamnya.",
+            field="data.reason",
+        )
+    return told
 
 
 def _act(case: Case, doc: ServiceDoc, step: Step, user, outcome, note, data, *, role) -> StepRecord:
@@ -393,7 +513,12 @@ def case_correct(
 
 def _corrected_text(name: str, value: str) -> str:
     # Spaces typed twice or around a name are slips; a NIK's inner space is a mistake to name.
-    return str(value).strip() if name.endswith(".nik") else " ".join(str(value).split())
+    if name.endswith(".nik"):
+        return str(value).strip()
+    text = " ".join(str(value).split())
+    if name == "applicant.phone" and phone_problem(text) is None:
+        return phone_normalized(text)  # kept as +62…, as at registration
+    return text
 
 
 def _correction_apply(case: Case, change: Change) -> None:
@@ -414,6 +539,8 @@ def _check_corrected(case: Case, changes: list[Change], checked_nik: str) -> Non
             problems.append(
                 (change.field, f"{spec.label}: paling banyak {spec.max_length} karakter.")
             )
+        elif change.field == "applicant.phone" and (problem := phone_problem(change.after)):
+            problems.append((change.field, problem))
     people = [("applicant", True), ("subject", bool(case.subject_name or case.subject_nik))]
     for prefix, present in people:
         if not present:

@@ -149,7 +149,7 @@ def step_act(
     outcome = outcome or (choosable[0] if choosable else None)
     filled = data_from_schema(
         kind.input_schema(doc, step),
-        needs_reason=bool(outcome and kind.needs_reason(outcome)),
+        needs_reason=bool(outcome and kind.reason_needed(step, outcome)),
         values=values,
     )
     for requirement, _types in filled.attachments:

@@ -3,7 +3,10 @@
 Anyone holding the code may look, so it names the office, the service, the
 steps done with their dates and outcomes, the step it stands at and the
 expected finish; never the applicant's name, NIK, the notes, the data or the
-officers who acted.
+officers who acted. A case turned down or referred also says why (the reason
+the officer wrote in the field meant for the applicant, checked for personal
+data when it was given) and what to do next: the papers still missing, where the
+referral goes and what to take there.
 """
 
 from dataclasses import dataclass
@@ -12,9 +15,10 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from layan.cases.models import Case, Referral
+from layan.cases.models import Case, CaseState, Referral, StepRecord
 from layan.cases.presenting import actor_label, expected_finish, outcome_label, step_label
 from layan.cases.selectors import case_by_tracking_code
+from layan.cases.steps import kind_of
 from layan.catalogue.schema import ServiceDoc
 from layan.catalogue.selectors import version_doc
 from layan.offices.models import Office
@@ -42,6 +46,17 @@ class TrackedReferral:
 
 
 @dataclass(frozen=True)
+class Told:
+    """What the applicant is told when the case turned them away: why, and what to do next."""
+
+    reason: str
+    missing: list[str]  # labels of the papers still missing
+    to: str  # where the referral sends them
+    bring: list[str]  # what they take there
+    next_text: str  # the same in one sentence
+
+
+@dataclass(frozen=True)
 class Tracking:
     office: Office
     tracking_code: str
@@ -58,6 +73,7 @@ class Tracking:
     expected_finish: datetime | None
     expected_text: str
     referral: TrackedReferral | None
+    told: Told | None
 
 
 def case_tracking(code: str) -> Tracking:
@@ -81,7 +97,45 @@ def case_tracking(code: str) -> Tracking:
         expected_finish=case.deadline,
         expected_text=expected_finish(case, doc),
         referral=_referral(case),
+        told=_told_of_case(case, doc),
     )
+
+
+def told_of(office: Office, doc: ServiceDoc, record: StepRecord) -> Told | None:
+    """What the record that ended a case as ditolak/dirujuk tells the applicant (the page's
+    confirmation shows it before the record is written)."""
+    step = doc.step_map.get(record.step)
+    if step is None:
+        return None
+    data = record.data or {}
+    ending = kind_of(step.kind).ending(doc, step, data)
+    sentences = []
+    if ending.missing:
+        sentences.append(
+            f"Lengkapi persyaratan yang belum ada, lalu ajukan permohonan kembali ke {office.name}."
+        )
+    if ending.to:
+        bring = f" dengan membawa {'; '.join(ending.bring)}" if ending.bring else ""
+        sentences.append(
+            f"Datang ke {ending.to}{bring}. Setelah terdaftar, permohonan dapat diajukan "
+            f"kembali ke {office.name}."
+        )
+    return Told(
+        # Records written before reasons were told to applicants carry none: their notes
+        # were written for officers, so they are never shown here.
+        reason=str(data.get("reason", "")),
+        missing=ending.missing,
+        to=ending.to,
+        bring=ending.bring,
+        next_text=" ".join(sentences),
+    )
+
+
+def _told_of_case(case: Case, doc: ServiceDoc) -> Told | None:
+    if case.state not in (CaseState.REJECTED, CaseState.REFERRED):
+        return None
+    last = case.records.order_by("-seq").only("step", "kind", "data").first()
+    return told_of(case.office, doc, last) if last else None
 
 
 def _steps(case: Case, doc: ServiceDoc) -> list[TrackedStep]:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -49,11 +50,14 @@ from layan.cases.selectors import (
     referrals_fulfilled,
 )
 from layan.cases.services import (
+    REGISTERED_AGAIN,
     CaseConflict,
+    CaseDuplicate,
     CaseError,
     attachment_add,
     attachment_choices,
     case_act,
+    case_act_preview,
     case_can_act,
     case_can_correct,
     case_correct,
@@ -63,10 +67,13 @@ from layan.cases.services import (
     case_resume,
 )
 from layan.cases.steps import kind_of
-from layan.cases.steps.base import Button, RequirementState
+from layan.cases.steps.base import Button, Kind, RequirementState
 from layan.cases.steps.registry_check import last_check_summary
+from layan.cases.tracking import Told, told_of
+from layan.catalogue import graph
 from layan.catalogue.schema import ServiceDoc, Step
 from layan.catalogue.selectors import services_published
+from layan.core.audit import audit_of
 from layan.core.http import StaffRequest
 from layan.core.qr import qr_svg
 from layan.core.uploads import SCAN_ACCEPT, megabytes, scan_hint
@@ -231,6 +238,7 @@ def case_new(request: StaffRequest, office: str) -> HttpResponse:
     """Register an applicant at the counter; the case page follows."""
     office_obj = office_for_staff(request.user, office, roles=roles_with(Right.REGISTER))
     services = services_published(office=office_obj)
+    duplicate: CaseDuplicate | None = None
     form = WalkInForm(
         request.POST or None,
         services=services,
@@ -244,7 +252,12 @@ def case_new(request: StaffRequest, office: str) -> HttpResponse:
                 applicant=form.applicant(),
                 subject=form.subject(),
                 user=request.user,
+                duplicate_reason=form.cleaned_data["duplicate_reason"],
             )
+        except CaseDuplicate as exc:
+            # The open case is shown beside the field; the field says what is asked.
+            form.add_error("duplicate_reason", "Wajib diisi untuk mendaftarkan permohonan baru.")
+            duplicate = exc
         except CaseError as exc:
             form.add_case_error(exc)
         else:
@@ -253,7 +266,8 @@ def case_new(request: StaffRequest, office: str) -> HttpResponse:
             return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
     status = _error_status(request, 422) if form.errors else 200
     template = "cases/new.html#walkin" if request.htmx else "cases/new.html"
-    return render(request, template, {"office": office_obj, "form": form}, status=status)
+    context = {"office": office_obj, "form": form, "duplicate": duplicate}
+    return render(request, template, context, status=status)
 
 
 # ---- Case page -----------------------------------------------------------------------
@@ -294,6 +308,22 @@ class Action:
     template: str | None
     inputs: dict
     errors: dict = field(default_factory=dict)
+    # An outcome here turns the applicant away: they read this reason on the tracking page.
+    tells_reason: bool = False
+    reason_label: str = ""
+    reason: str = ""
+
+
+@dataclass
+class Confirmation:
+    """Before a case is turned down or referred: what the applicant will be told, and the
+    posted form again (hidden), so that confirming sends the same action."""
+
+    outcome_label: str
+    ends_as: str  # ditolak, dirujuk
+    button: str
+    told: Told | None
+    posted: list[tuple[str, str]]
 
 
 # Higher apps add a section to the case page (letters: the letter and its actions)
@@ -345,6 +375,7 @@ def _case_context(
     posted: QueryDict | None = None,
     notice: str = "",
     correction: CorrectionForm | None = None,
+    confirm: Confirmation | None = None,
 ) -> dict:
     doc = case_doc(case)
     errors = errors or {}
@@ -375,6 +406,8 @@ def _case_context(
         "referral": Referral.objects.filter(case=case).first(),
         "errors": errors,
         "notice": notice,
+        "confirm": confirm,
+        "registered_again": audit_of(case).filter(action=REGISTERED_AGAIN).first(),
         "posted_note": posted.get("note", "") if posted else "",
         "panels": case_panels(request, case),
         "returned": returned_of(case),
@@ -433,6 +466,11 @@ def _action(
 ) -> Action:
     """The form for the current step, filled with what was posted when it came back."""
     kind = kind_of(step.kind)
+    tells = kind.tells_reason(step)
+    if not tells and "reason" in errors:
+        # A return's reason is typed in the note box.
+        errors = {**errors, "note": errors["reason"]}
+    reason = posted.get("reason", "") if posted else kind.default_reason(case, doc, step, {})
     return Action(
         step=step,
         label=kind.label,
@@ -443,18 +481,46 @@ def _action(
         template=kind.template,
         inputs=kind.form_context(doc, step, case, posted, errors),
         errors=errors,
+        tells_reason=tells,
+        reason_label=_reason_label(kind, step),
+        reason=reason,
     )
 
 
-# A step's reason is typed in the page's note box.
-_SHOWN_AT = {"reason": "note"}
+def _reason_label(kind: Kind, step: Step) -> str:
+    """'Alasan untuk pemohon', saying when it is needed if not for every outcome."""
+    told = [o for o in kind.choosable(step) if graph.turns_away(step, o)]
+    if len(told) == len(kind.choosable(step)):
+        return "Alasan untuk pemohon"
+    named = ", ".join(kind.outcome_label(o).lower() for o in told)
+    return f"Alasan untuk pemohon (wajib bila {named})"
 
 
 def _act_error_key(field_name: str) -> str:
     """Where a CaseError of case_act is shown: 'data.checked' -> 'checked', etc."""
     name = field_name.removeprefix("data.")
-    name = _SHOWN_AT.get(name, name)
     return name if name and name not in ("data", "outcome", "step") else "form"
+
+
+def _chosen(step: Step, outcome: str | None) -> str | None:
+    """The outcome a form chose: its button's, or the only one of a step without a choice."""
+    choosable = kind_of(step.kind).choosable(step)
+    return outcome or (choosable[0] if len(choosable) == 1 else None)
+
+
+def _confirmation(office: Office, doc: ServiceDoc, step: Step, record: StepRecord,
+                  post: QueryDict) -> Confirmation:  # fmt: skip
+    ending = graph.step_target(step, record.outcome)
+    verb = "rujuk" if ending == "dirujuk" else "tolak"
+    resent = [(key, value) for key in post for value in post.getlist(key)
+              if key not in ("csrfmiddlewaretoken", "confirm", "edit")]  # fmt: skip
+    return Confirmation(
+        outcome_label=kind_of(step.kind).outcome_label(record.outcome),
+        ends_as=ending,
+        button=f"Ya, {verb} permohonan",
+        told=told_of(office, doc, record),
+        posted=resent,
+    )
 
 
 @login_required
@@ -466,16 +532,32 @@ def case_act_view(request: StaffRequest, office: str, pk: int) -> HttpResponse:
     doc = case_doc(case)
     step = doc.step_map.get(posted_step)
     data = kind_of(step.kind).data_from_post(doc, step, request.POST) if step else {}
+    if step and kind_of(step.kind).reason_field(step) and "reason" in request.POST:
+        data["reason"] = request.POST["reason"]
+    outcome = request.POST.get("outcome") or None
+    if step and request.POST.get("edit"):  # back from the confirmation to the form
+        return _case_page(request, office_obj, case.pk, posted=request.POST)
+    chosen = _chosen(step, outcome) if step else None
+    confirming = bool(
+        step and chosen and not kind_of(step.kind).system_decided
+        and graph.turns_away(step, chosen) and not request.POST.get("confirm")
+    )  # fmt: skip
+    act: dict[str, Any] = {
+        "case_id": case.pk,
+        "user": request.user,
+        "step": posted_step,
+        "outcome": outcome,
+        "note": request.POST.get("note", ""),
+        "data": data,
+        "seen_seq": _seen_seq(request),
+    }
     try:
-        record = case_act(
-            case_id=case.pk,
-            user=request.user,
-            step=posted_step,
-            outcome=request.POST.get("outcome") or None,
-            note=request.POST.get("note", ""),
-            data=data,
-            seen_seq=_seen_seq(request),
-        )
+        if confirming and step:
+            # Checked in full and undone: the officer sees what the applicant will be told.
+            preview = case_act_preview(**act)
+            confirm = _confirmation(office_obj, doc, step, preview, request.POST)
+            return _case_page(request, office_obj, case.pk, posted=request.POST, confirm=confirm)
+        record = case_act(**act)
     except CaseConflict:
         return _case_page(request, office_obj, case.pk, status=409, notice=CONFLICT_NOTICE)
     except CaseError as exc:

@@ -47,7 +47,10 @@ class ServiceStepOut(Schema):
     """One SOP step: who acts (`role`), its outcomes, and the schema of the data it takes.
 
     `outcomes` are every way on; `choosable` the ones an officer picks (none where the
-    system decides); `reason_required` the ones that need `data.reason` (or `note`).
+    system decides); `reason_required` the ones that need `data.reason`: a return
+    (where `note` may stand in for it), or an end as ditolak or dirujuk, whose reason
+    the applicant reads on the tracking page (a referral after a register check that
+    did not find the person takes the register's answer when none is given).
     """
 
     key: str
@@ -92,7 +95,7 @@ def _step_out(doc: ServiceDoc, step: Step) -> ServiceStepOut:
         outcomes=outcomes,
         outcome_labels={o: kind.outcome_label(o) for o in outcomes},
         choosable=choosable,
-        reason_required=[o for o in choosable if kind.needs_reason(o)],
+        reason_required=[o for o in choosable if kind.reason_needed(step, o)],
         leads_to={o: step_target(step, o) for o in outcomes},
         next=step.next,
         end=step.end.value if step.end else None,

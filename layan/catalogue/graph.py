@@ -9,6 +9,8 @@ from layan.catalogue.schema import EndState, ServiceDoc, Step
 
 CONTINUE = "lanjut"  # the one outcome of a step that only goes on (`next`)
 END_STATES = {state.value for state in EndState}
+# Ends that turn the applicant away: they are told why, and what to do next.
+TURNED_AWAY = {EndState.DITOLAK.value, EndState.DIRUJUK.value}
 
 
 def step_outcomes(step: Step) -> list[str]:
@@ -45,6 +47,11 @@ def sends_back(doc: ServiceDoc, step: Step, outcome: str) -> bool:
         return False
     order = [s.key for s in doc.steps]
     return order.index(target) <= order.index(step.key)
+
+
+def turns_away(step: Step, outcome: str) -> bool:
+    """Whether `outcome` of `step` ends the case as ditolak or dirujuk."""
+    return outcome in step_outcomes(step) and step_target(step, outcome) in TURNED_AWAY
 
 
 def all_paths(doc: ServiceDoc, *, max_visits: int = 2) -> list[list[tuple[str, str]]]:

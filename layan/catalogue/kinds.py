@@ -11,7 +11,7 @@ from typing import Any, Protocol
 from layan.catalogue.schema import Problem, ServiceDoc, Step, StepKind
 
 # Fields of a step that only some kinds read; each kind names the ones it takes.
-KIND_FIELDS = ("to", "letter", "paraf", "fields", "route")
+KIND_FIELDS = ("to", "bring", "letter", "paraf", "fields", "route")
 
 
 class KindRules(Protocol):
@@ -29,6 +29,10 @@ class KindRules(Protocol):
         ...
 
     def needs_reason(self, outcome: str) -> bool: ...
+
+    def reason_needed(self, step: Step, outcome: str) -> bool:
+        """The kind's own returns, and every outcome that ends the case as ditolak/dirujuk."""
+        ...
 
     def input_schema(self, doc: ServiceDoc, step: Step) -> dict[str, Any]:
         """The JSON Schema of the `data` an action on this step takes."""

@@ -160,6 +160,9 @@ class Step(Strict):
     next: str | None = None
     end: EndState | None = None
     to: str = ""
+    # What a referred person takes with them: requirement keys (shown by their labels)
+    # or the papers' names as free text.
+    bring: list[Annotated[str, Field(min_length=1, max_length=200)]] = []
     letter: Code | None = None
     # A draft_letter step whose drafter also initials the draft (Banyuasin's supervisor).
     paraf: bool = False

@@ -7,31 +7,17 @@ daftar petugas") gets no link and stays text.
 
 import re
 
+from layan.core.phone import phone_normalized, phone_problem
 from layan.offices.models import ChannelKind
 
-# What people write between the digits of a number: "+62 857-5624-2215", "(0370) 623037".
-_NUMBER_SEPARATORS = re.compile(r"[\s\-.()/]")
-# Digits after the country code: an area code or mobile prefix and the subscriber
-# number, 8 (a short landline: 0481-21029) to 12 (a long mobile number).
-_NATIONAL_DIGITS = (8, 12)
 _EMAIL = re.compile(r"[^@\s?&/]+@[^@\s?&/]+\.[^@\s?&/.]+")
 
 
 def phone_62(value: str) -> str | None:
     """An Indonesian phone number in its international 62… digits, or None if it is none."""
-    text = _NUMBER_SEPARATORS.sub("", value)
-    for prefix in ("+62", "62", "0"):
-        if text.startswith(prefix):
-            national = text.removeprefix(prefix)
-            break
-    else:
+    if not value.strip() or phone_problem(value) is not None:
         return None
-    # "+62 (0)812…": the trunk 0 written after the country code is not dialled.
-    national = national.removeprefix("0")
-    shortest, longest = _NATIONAL_DIGITS
-    if not national.isdigit() or not shortest <= len(national) <= longest:
-        return None
-    return "62" + national
+    return phone_normalized(value).removeprefix("+")
 
 
 def contact_href(kind: str, value: str) -> str | None:

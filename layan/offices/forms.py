@@ -5,35 +5,21 @@ the staff services; a form gathers the values, and the view puts the service's
 refusal next to the field it names.
 """
 
-import re
-
 from django import forms
 from django.contrib.auth.validators import UnicodeUsernameValidator
 
 from layan.core.nip import nip_clean
+from layan.core.phone import PhoneError, phone_normalized
 from layan.offices.models import Office, Role, Unit
 from layan.offices.services import StaffDetails
 
-_PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
-# An Indonesian number as people write it: 08…, 628… or +628…, or a landline 0xx….
-_PHONE = re.compile(r"^(?:\+62|62|0)([1-9]\d{7,12})$")
-
 
 def phone_clean(value: str) -> str:
-    """The number as +62…, or ValidationError naming the expected form.
-
-    A minimal local rule for staff accounts; the intake's phone rule (layan/core/phone.py,
-    written alongside) is meant to replace it.
-    """
-    digits = _PHONE_SEPARATORS.sub("", value)
-    if not digits:
-        return ""
-    match = _PHONE.match(digits)
-    if match is None:
-        raise forms.ValidationError(
-            "Nomor telepon tidak dikenali: tulis seperti 0812 3456 7890 atau +62 812 3456 7890."
-        )
-    return f"+62{match.group(1)}"
+    """The number as +62…, or ValidationError saying how to write it (core/phone.py's rule)."""
+    try:
+        return phone_normalized(value)
+    except PhoneError as error:
+        raise forms.ValidationError(error.reason) from error
 
 
 class StaffDetailsForm(forms.Form):

@@ -52,6 +52,17 @@ class Act:
     outcome: str
     note: str
     data: dict[str, Any]
+    # What the applicant is told, when the outcome turns them away (ditolak, dirujuk).
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Ending:
+    """What a step that turned the applicant away tells them to do next (labels, not keys)."""
+
+    missing: list[str] = field(default_factory=list)  # papers still to bring
+    to: str = ""  # where a referral sends them
+    bring: list[str] = field(default_factory=list)  # what they take there
 
 
 @dataclass(frozen=True)
@@ -136,8 +147,11 @@ class Kind:
     done_label = "Selesai"  # what a step that only goes on (`lanjut`) has done
     button_label = ""  # the one button of a step without a choice
     note_label = "Catatan"
-    # Outcomes that send a case back or turn it down: they need a reason.
+    # Outcomes that send a case back or turn it down: they need a reason. Every outcome
+    # that ends the case as ditolak or dirujuk needs one besides (`reason_needed`).
     reason_outcomes: frozenset[str] = frozenset()
+    # Said in the API schema of `reason` when the kind has a default for it.
+    reason_default_hint = ""
     # The system decides the outcome (from the register); the officer only starts it.
     system_decided = False
     # Done by whoever registers the case, as part of registering it.
@@ -168,7 +182,19 @@ class Kind:
         return [] if self.system_decided else graph.step_outcomes(step)
 
     def needs_reason(self, outcome: str) -> bool:
+        """The kind's own rule: a return or refusal that does not depend on the definition."""
         return outcome in self.reason_outcomes
+
+    def reason_needed(self, step: Step, outcome: str) -> bool:
+        """The kind's own returns, and every outcome that ends the case as ditolak/dirujuk."""
+        return self.needs_reason(outcome) or graph.turns_away(step, outcome)
+
+    def default_reason(self, case: Case, doc: ServiceDoc, step: Step, data: dict) -> str:
+        """The reason the applicant is told when the officer gives none ('': one is needed).
+
+        `data` is the step's data (a system-decided step's evidence).
+        """
+        return ""
 
     def adds_paraf(self, step: Step) -> bool:
         """Whether doing the step initials the case's document (a paraf box on the letter)."""
@@ -180,13 +206,13 @@ class Kind:
         With the definition, a button may name who the case goes to next."""
         outcomes = self.choosable(step)
         if len(outcomes) > 1:
-            return [
-                Button(o, self.choice_labels.get(o) or self.outcome_label(o), self.needs_reason(o))
-                for o in outcomes
-            ]
+            return [Button(o, self._choice_label(o), self.reason_needed(step, o)) for o in outcomes]
         single = graph.step_outcomes(step)
         fallback = self.outcome_label(single[0]) if single else "Selesai"
         return [Button("", self.button_text(step, doc) or fallback)]
+
+    def _choice_label(self, outcome: str) -> str:
+        return self.choice_labels.get(outcome) or self.outcome_label(outcome)
 
     def button_text(self, step: Step, doc: ServiceDoc | None = None) -> str:
         return self.button_label
@@ -206,17 +232,38 @@ class Kind:
 
     def reason_field(self, step: Step) -> dict[str, Any]:
         """`reason`, when an outcome of the step needs one."""
-        needing = [o for o in self.choosable(step) if self.needs_reason(o)]
+        needing = [o for o in self.choosable(step) if self.reason_needed(step, o)]
         if not needing:
             return {}
-        named = ", ".join(f"'{o}' ({self.outcome_label(o)})" for o in needing)
+        told = [o for o in needing if graph.turns_away(step, o)]
+        returns = [o for o in needing if o not in told]
+        parts = []
+        if told:
+            parts.append(
+                f"Wajib bila hasilnya {self._named(told)}: alasan ini dibaca pemohon di halaman "
+                "lacak, jadi tanpa data pribadi (tanpa nama, NIK, No KK, nomor telepon; deret "
+                "10 angka atau lebih ditolak); `note` tetap catatan internal."
+            )
+            parts += [self.reason_default_hint] if self.reason_default_hint else []
+        if returns:
+            parts.append(
+                f"Wajib bila hasilnya {self._named(returns)}; tanpa ini, `note` dipakai sebagai "
+                "alasan."
+            )
         info = Field(
             default="",
             max_length=REASON_MAX,
-            title="Alasan",
-            description=f"Wajib bila hasilnya {named}; tanpa ini, `note` dipakai sebagai alasan.",
+            title="Alasan untuk pemohon" if told else "Alasan",
+            description=" ".join(parts),
         )
         return {"reason": (str, info)}
+
+    def _named(self, outcomes: list[str]) -> str:
+        return ", ".join(f"'{o}' ({self.outcome_label(o)})" for o in outcomes)
+
+    def tells_reason(self, step: Step) -> bool:
+        """Whether an outcome the officer may choose here turns the applicant away."""
+        return any(graph.turns_away(step, o) for o in self.choosable(step))
 
     def input_read(self, doc: ServiceDoc, step: Step, raw: dict[str, Any]) -> dict[str, Any]:
         """The step's `data` checked against its model; every mistake names `data.<field>`."""
@@ -252,7 +299,8 @@ class Kind:
         """Check the action and do the step's work, inside case_act's transaction.
 
         Raising CaseError rolls the whole action back. The result is what the step
-        record keeps: never a password, never the reason (that is the record's note).
+        record keeps: never a password, never the reason (a return's is the record's
+        note; case_act keeps the one told to the applicant as `data.reason`).
         """
         return StepEffect(data={})
 
@@ -267,6 +315,10 @@ class Kind:
     ) -> dict[str, RequirementState]:
         """What this kind's records (oldest first) say about the service's requirements."""
         return {}
+
+    def ending(self, doc: ServiceDoc, step: Step, data: dict) -> Ending:
+        """What the applicant is told to do next once this step turned them away."""
+        return Ending()
 
     def form_context(
         self, doc: ServiceDoc, step: Step, case: Case, posted: QueryDict | None, errors: dict

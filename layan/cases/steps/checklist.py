@@ -1,7 +1,8 @@
 """Pemeriksaan kelengkapan: the officer ticks the papers the applicant brought.
 
 'lengkap' needs every required paper; 'tidak lengkap' names what is missing and,
-like any return, needs a reason.
+like any return, needs a reason. Where it turns the application down, the
+applicant reads the reason and the missing papers on the tracking page.
 """
 
 from typing import Any, Literal
@@ -10,7 +11,7 @@ from django.http import QueryDict
 from pydantic import Field
 
 from layan.cases.models import Case, StepRecord
-from layan.cases.steps.base import Act, CaseError, Kind, RequirementState, StepEffect
+from layan.cases.steps.base import Act, CaseError, Ending, Kind, RequirementState, StepEffect
 from layan.catalogue.schema import Requirement, ServiceDoc, Step, StepKind
 
 COMPLETE, INCOMPLETE = "lengkap", "tidak_lengkap"
@@ -27,7 +28,7 @@ class Checklist(Kind):
     fixed_outcomes = (COMPLETE, INCOMPLETE)
     outcome_labels = {COMPLETE: "Lengkap", INCOMPLETE: "Tidak lengkap"}
     reason_outcomes = frozenset({INCOMPLETE})
-    note_label = "Catatan (wajib bila tidak lengkap)"
+    note_label = "Catatan internal (tidak ditampilkan kepada pemohon)"
     template = "cases/steps/checklist.html"
 
     def input_fields(self, doc: ServiceDoc, step: Step) -> dict[str, Any]:
@@ -63,6 +64,10 @@ class Checklist(Kind):
         labels = {r.key: r.label for r in doc.requirements}
         missing = [labels.get(key, key) for key in (record.data or {}).get("missing", [])]
         return f"Belum ada: {'; '.join(missing)}" if missing else "Semua persyaratan wajib ada"
+
+    def ending(self, doc: ServiceDoc, step: Step, data: dict) -> Ending:
+        labels = {r.key: r.label for r in doc.requirements}
+        return Ending(missing=[labels.get(key, key) for key in data.get("missing", [])])
 
     def requirement_states(
         self, doc: ServiceDoc, case: Case, records: list[StepRecord]

@@ -9,7 +9,7 @@ from typing import Any
 
 from layan.cases.models import Case, StepRecord
 from layan.cases.steps.base import Kind, RequirementState
-from layan.catalogue.schema import ServiceDoc, StepKind
+from layan.catalogue.schema import ServiceDoc, Step, StepKind
 from layan.catalogue.selectors import version_doc
 from layan.registry.models import Source, period_label
 from layan.registry.services import registry_lookup
@@ -50,9 +50,15 @@ class RegistryCheck(Kind):
         return (FOUND if result.found else NOT_FOUND), evidence
 
     def summary(self, doc: ServiceDoc, record: StepRecord) -> str:
-        data = record.data or {}
-        found = self.outcome_labels[FOUND if data.get("found") else NOT_FOUND]
-        return f"{found}, {register_data_label(data.get('source'), data.get('period'))}"
+        return self._answer(record.data or {})
+
+    def default_reason(self, case: Case, doc: ServiceDoc, step: Step, data: dict) -> str:
+        # The system turned the person away: the register's answer is the reason.
+        return self._answer(data)
+
+    def _answer(self, evidence: dict[str, Any]) -> str:
+        found = self.outcome_labels[FOUND if evidence.get("found") else NOT_FOUND]
+        return f"{found}, {register_data_label(evidence.get('source'), evidence.get('period'))}"
 
     def requirement_states(
         self, doc: ServiceDoc, case: Case, records: list[StepRecord]

@@ -48,7 +48,7 @@ def _create(api, user, nik, *, office="bone", service="rekomendasi-kip", **extra
     body = {
         "office": office,
         "service": service,
-        "applicant": {"nik": nik, "name": "Ibu Sari Api", "phone": "081234"},
+        "applicant": {"nik": nik, "name": "Ibu Sari Api", "phone": "0812-3456-7801"},
         **extra,
     }
     return api(user).post(CASES, body)
@@ -85,7 +85,7 @@ def test_create_answers_201_with_the_case(bone_case, office_register):
     assert bone_case["applicant"] == {
         "name": "Ibu Sari Api",
         "nik": office_register["bone"]["registered"],
-        "phone": "081234",
+        "phone": "+6281234567801",  # as written "0812-3456-7801"
         "address": "",
         "relation": "",
         "data": {},
@@ -300,8 +300,7 @@ def test_acting_on_an_ended_case_is_a_conflict(api, staff, bone_case):
         bone_case["id"],
         "periksa",
         "tidak_lengkap",
-        note="KK belum ada",
-        data={"checked": []},
+        data={"checked": [], "reason": "KK belum ada"},
     )
     assert rejected.json()["state"] == "ditolak"
     assert _act(api, petugas, bone_case["id"], "periksa", "lengkap").status_code == 409
@@ -325,14 +324,16 @@ def listed(api, staff, office_register):
     registered = office_register["bone"]["registered"]
     ids = {}
     for name in ("at_kabid", "rejected", "new"):
-        ids[name] = _create(api, petugas, registered).json()["id"]
+        again = "Uji: permohonan lain untuk orang yang sama"  # the same person thrice
+        ids[name] = _create(api, petugas, registered, duplicate_reason=again).json()["id"]
     for step, outcome, extra in [
         ("periksa", "lengkap", {"data": BONE_KIP_DOCS}),
         ("cek_dtks", None, {}),
         ("buat_surat", None, {}),
     ]:
         assert _act(api, petugas, ids["at_kabid"], step, outcome, **extra).status_code == 200
-    _act(api, petugas, ids["rejected"], "periksa", "tidak_lengkap", note="x", data={"checked": []})
+    rejected = {"checked": [], "reason": "x"}
+    _act(api, petugas, ids["rejected"], "periksa", "tidak_lengkap", data=rejected)
     ids["bima"] = _create(
         api,
         staff("bima", "petugas"),
@@ -445,7 +446,7 @@ def test_tracking_shows_progress_without_personal_data(client, api, staff, offic
     response = client.get(f"/api/v1/track/{code.lower().replace('-', '')}")
     assert response.status_code == 200
     text = response.content.decode()
-    for private in (nik, "Ibu Sari Api", "081234", "catatan-rahasia", "petugas.api", "found"):
+    for private in (nik, "Ibu Sari Api", "81234567801", "catatan-rahasia", "petugas.api", "found"):
         assert private not in text
     body = response.json()
     assert body["tracking_code"] == code
@@ -470,7 +471,11 @@ def test_tracking_shows_the_referral(client, api, staff, office_register):
     assert referred["referral"]["nik"] == office_register["bone"]["unknown"]
     body = client.get(f"/api/v1/track/{case['tracking_code']}").json()
     assert body["state_label"] == "Dirujuk" and body["current_step"] is None
-    assert body["referral"] == {"to": "Enumerator Desa/Kelurahan", "fulfilled": False}
+    assert body["referral"] == {
+        "to": "Enumerator Desa/Kelurahan",
+        "fulfilled": False,
+        "bring": ["Kartu keluarga/ KK", "KTP"],
+    }
     assert office_register["bone"]["unknown"] not in str(body)
 
 

@@ -80,7 +80,7 @@ def run_path(officers: dict, service: dict, office: str, nik: str, path: list) -
         {
             "office": office,
             "service": service["code"],
-            "applicant": {"nik": nik, "name": "Pemohon Klien", "phone": "0812"},
+            "applicant": {"nik": nik, "name": "Pemohon Klien", "phone": "0812-3456-7802"},
         },
     )
     assert created.status_code == 201, created.content

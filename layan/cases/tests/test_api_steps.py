@@ -96,7 +96,8 @@ def test_a_checklist_names_missing_papers_by_label_and_unknown_keys(api, office_
     )
     assert answer.status_code == 200, answer.content
     record = case.records.get(step="periksa")
-    assert record.note == "KK belum dibawa" and "reason" not in record.data
+    # Told to the applicant (data.reason), not an officers' note.
+    assert record.note == "" and record.data["reason"] == "KK belum dibawa"
 
 
 def test_a_form_needs_its_attachments_and_its_fields(api, office_register, people):

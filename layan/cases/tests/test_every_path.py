@@ -55,7 +55,7 @@ def test_path_runs_to_its_end(name, index, path, office_register, all_roles_user
     ]
     case = case_create(
         office=office, service_code=doc.code, user=user,
-        applicant=Applicant(name="Pemohon Uji", nik=nik, phone="0812"),
+        applicant=Applicant(name="Pemohon Uji", nik=nik, phone="0812-3456-7803"),
     )  # fmt: skip
     walked = path
     if kind_of(doc.steps[0].kind).done_at_registration:

@@ -33,7 +33,7 @@ def staff(make_user):
 def _new(slug, code, nik, staff, subject: Subject | None = None):
     return case_create(
         office=Office.objects.get(slug=slug), service_code=code, user=staff(slug, "petugas"),
-        applicant=Applicant(name="Ibu Sari", nik=nik, phone="081234"), subject=subject,
+        applicant=Applicant(name="Ibu Sari", nik=nik, phone="0812-3456-7804"), subject=subject,
     )  # fmt: skip
 
 
@@ -91,7 +91,7 @@ def test_bima_not_in_dtks_is_referred_to_the_kelurahan_musyawarah(office_registe
 def test_blitar_incomplete_file_is_rejected_the_same_day(office_register, staff):
     case = _new("blitar", "surat-keterangan-kip", office_register["blitar"]["registered"], staff)
     record = _act(case, staff("blitar", "petugas"), "periksa", "tidak_lengkap",
-                  note="SKTM belum ada", data={"checked": ["kk"]})  # fmt: skip
+                  data={"checked": ["kk"], "reason": "SKTM belum ada"})  # fmt: skip
     assert case.state == CaseState.REJECTED
     assert "sktm" in record.data["missing"]
     assert case.finished_at.date() == case.created_at.date()

@@ -14,6 +14,7 @@ def _case(slug, code, office_register, user):
     return case_create(
         office=Office.objects.get(slug=slug), service_code=code, user=user,
         applicant=Applicant(name="Ibu Sari", nik=office_register[slug]["registered"]),
+        duplicate_reason="Uji: beberapa permohonan untuk orang yang sama",
     )  # fmt: skip
 
 

@@ -41,12 +41,16 @@ def outsider(office_register, make_user):
     return make_user("budi", bima=["petugas"])
 
 
+SAME_PERSON = "Uji: beberapa permohonan untuk orang yang sama"
+
+
 def new_case(office_register, user, *, nik_kind="registered", slug="bone", code="rekomendasi-kip"):
     return case_create(
         office=Office.objects.get(slug=slug),
         service_code=code,
         user=user,
         applicant=Applicant(name="Ibu Sari Wulandari", nik=office_register[slug][nik_kind]),
+        duplicate_reason=SAME_PERSON,  # the queue tests register the same person many times
     )
 
 
@@ -296,7 +300,8 @@ def test_checklist_complete_moves_to_the_registry_check(client, ani, case):
 
 def test_checklist_incomplete_names_the_missing_papers_in_the_timeline(client, ani, case):
     client.force_login(ani)
-    response = act(client, case, "periksa", "tidak_lengkap", checked=["kk"], note="KK saja")
+    response = act(client, case, "periksa", "tidak_lengkap", checked=["kk"], note="KK saja",
+                   reason="Kartu pelajar belum dibawa", confirm="1")  # fmt: skip
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.state == CaseState.REJECTED
@@ -539,7 +544,7 @@ def test_referral_slip_only_for_a_referred_case(client, ani, office_register):
     client.force_login(ani)
     assert client.get(url("case-referral-slip", case.pk)).status_code == 404
     walk(case, user=ani, to="rujuk_desa")
-    case_act(case_id=case.pk, user=ani, step="rujuk_desa", note="layak diusulkan")
+    case_act(case_id=case.pk, user=ani, step="rujuk_desa", data={"reason": "layak diusulkan"})
     page = client.get(url("case-referral-slip", case.pk)).content.decode()
     assert "Enumerator Desa/Kelurahan" in page
     assert case.applicant_nik in page and "Ibu Sari Wulandari" in page

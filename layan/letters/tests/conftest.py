@@ -34,6 +34,8 @@ def walk(office_register, all_roles_user):  # noqa: F811
             applicant=Applicant(name=f"{name} Orang Tua", nik=nik, address="Jl. Mawar 1"),
             subject=Subject(name=f"{name} Santoso", nik=nik, relation="anak",
                             data={"sekolah": "SD Negeri 1"}),
+            # A batch letter gathers several proposals; the register holds one NIK.
+            duplicate_reason="Uji: beberapa permohonan untuk orang yang sama",
         )  # fmt: skip
         return testing.walk(case, user=user, to=until), user
 

@@ -125,7 +125,7 @@ def test_the_admin_creates_an_account_and_gets_a_one_time_link(admin_client, bon
         ({"nip": "1985031220100110"}, "NIP harus 18 digit angka"),
         ({"nip": "198502302010011004"}, "tanggal lahir pada NIP"),
         ({"email": "ani@"}, "Masukkan alamat email yang valid"),
-        ({"phone": "12345"}, "Nomor telepon tidak dikenali"),
+        ({"phone": "12345"}, "tidak dikenali"),
         ({"username": "ani loket"}, "Masukkan nama pengguna valid"),
         ({"username": ""}, "Nama pengguna wajib diisi"),
         ({"roles": []}, "Pilih sedikitnya satu peran"),
