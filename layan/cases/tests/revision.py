@@ -38,6 +38,7 @@ def kip_case(office_register, staff, *, child: str = "Budi Santosa") -> Case:
         applicant=Applicant(name="Ibu Sari Wulandari", nik=office_register["bone"]["unknown"],
                             phone="081234567890", address="Jl. Mawar 1, Watampone"),
         subject=Subject(name=child, nik=nik, relation="anak", data={"sekolah": "SDN 1 Watampone"}),
+        duplicate_reason="uji: beberapa permohonan untuk orang yang sama",
     )  # fmt: skip
 
 

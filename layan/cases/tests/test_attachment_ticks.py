@@ -35,6 +35,7 @@ def case(office_register, ani):
         service_code="rekomendasi-kip",
         user=ani,
         applicant=Applicant(name="Ibu Sari Wulandari", nik=office_register["bone"]["registered"]),
+        duplicate_reason="uji: beberapa permohonan untuk orang yang sama",
     )
 
 
@@ -82,9 +83,12 @@ class StepForm(HTMLParser):
         if self.inside:
             self.text += data
 
-    def post(self, client, case, outcome: str, *, untick: tuple[str, ...] = (), note: str = ""):
-        """Press the outcome's button with the boxes as they came, minus `untick`."""
-        data: dict[str, list[str]] = {"outcome": [outcome], "note": [note]}
+    def post(self, client, case, outcome: str, *, untick: tuple[str, ...] = (), reason: str = ""):
+        """Press the outcome's button with the boxes as they came, minus `untick`; a reason
+        for the applicant is confirmed at once, as the page's second button does."""
+        data: dict[str, list[str]] = {"outcome": [outcome]}
+        if reason:
+            data |= {"reason": [reason], "confirm": ["1"]}
         for name, value in self.fields:
             if not (name == "checked" and value in untick):
                 data.setdefault(name, []).append(value)
@@ -126,10 +130,14 @@ def test_the_officer_can_take_a_scanned_tick_off_and_the_scan_stays(client, ani,
     client.force_login(ani)
     upload_page(client, case, "kk", "kk.png", scan_image("PNG"))
     form = step_form(client, case)
-    response = form.post(client, case, "tidak_lengkap", untick=("kk",), note="KK tidak terbaca")
+    response = form.post(client, case, "tidak_lengkap", untick=("kk",), reason="KK tidak terbaca")
     assert response.status_code == 302
     record = StepRecord.objects.get(case=case, step="periksa")
-    assert record.data == {"checked": [], "missing": ["kartu_pelajar", "kk"]}
+    assert record.data == {
+        "checked": [],
+        "missing": ["kartu_pelajar", "kk"],
+        "reason": "KK tidak terbaca",
+    }
     assert Attachment.objects.filter(case=case, requirement="kk").count() == 1
     page = client.get(url("case-detail", case.pk)).content.decode()
     assert "kk.png" in page  # the scan is still listed with the case

@@ -30,6 +30,7 @@ def desk(office_register, make_user):
             user=ani,
             applicant=Applicant(name=name, nik=nik),
             subject=Subject(name=child, nik=child_nik, relation="anak") if child else None,
+            duplicate_reason="uji: beberapa permohonan untuk orang yang sama",
         )
 
     cases = {

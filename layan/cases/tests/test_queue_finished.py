@@ -39,6 +39,7 @@ def register(office_register, user, name, *, slug="bone", code=KIP, nik="registe
         service_code=code,
         user=user,
         applicant=Applicant(name=name, nik=office_register[slug][nik]),
+        duplicate_reason="uji: beberapa permohonan untuk orang yang sama",
     )
 
 
@@ -101,7 +102,7 @@ def test_the_tab_lists_ended_cases_newest_first(client, kadin, ended):
     page = finished_page(client)
     assert order_listed(page, ended) == ["rejected", "bansos", "referred", "done"]
     assert "Ditolak" in page and "Dirujuk" in page and "Selesai" in page
-    assert "25/11/2026 00:30 WITA" in page
+    assert "25 Nov 2026 00.30 WITA" in page
     assert ended["open"].applicant_nik not in page  # masked, as in the other tabs
     assert 'aria-current="page">Selesai</a>' in page
 

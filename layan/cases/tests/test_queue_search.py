@@ -44,6 +44,7 @@ def register(office_register, user, name, *, slug="bone", code="rekomendasi-kip"
         user=user,
         applicant=Applicant(name=name, nik=office_register[slug]["registered"]),
         subject=subject,
+        duplicate_reason="uji: beberapa permohonan untuk orang yang sama",
     )
 
 

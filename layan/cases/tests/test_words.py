@@ -137,7 +137,7 @@ def test_the_staff_pages_of_a_case_name_people_and_steps_as_people_know_them(
     receipt = visible(pages["case-receipt"].content.decode())
     assert "oleh Andi Saputra (NIP 19900312 201503 1 001)" in receipt and "WITA" in receipt
     home = visible(client.get(reverse("staff-home")).content.decode())
-    assert "Selamat datang, Andi Saputra (NIP 19900312 201503 1 001)" in home
+    assert "Selamat datang, Andi Saputra NIP 19900312 201503 1 001" in home  # NIP below the name
 
 
 def test_the_referral_slip_and_the_tracking_page_speak_the_same_words(

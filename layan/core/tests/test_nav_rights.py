@@ -27,6 +27,8 @@ def every_menu_link(office: str = "bone") -> set[str]:
         "registry-diff",
         "registry-log",
         "registry-upload-new",
+        "staff-list",
+        "staff-new",
     ]
     return {reverse(name, args=[office]) for name in names}
 
