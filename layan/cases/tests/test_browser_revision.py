@@ -3,6 +3,7 @@ back with a reason, the front office finds it first in the queue, corrects the c
 and drafts again, the kabid initials, the kadin signs, and the letter names the child right."""
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -95,7 +96,12 @@ def test_a_returned_case_is_revised_and_the_letter_carries_the_correction(
     history = page.locator(".corrections").inner_text()
     assert "Ani Rahmawati" in history and "Budi Santosa" in history and "Budi Santoso" in history
     page.screenshot(path=str(SHOTS / "revision-case-corrected-360.png"), **SHOT)
-    page.get_by_role("button", name="Surat sudah dibuat").click()
+    # The officer makes the draft again and reads it before sending it on (letters panel).
+    page.get_by_role("button", name=re.compile(r"^Buat (ulang )?draf$")).click()
+    page.get_by_text("Draf surat dibuat").wait_for()
+    page.get_by_role(
+        "button", name="Kirim draf ke Kepala Bidang Perlindungan dan Jaminan Sosial untuk paraf"
+    ).click()
     page.get_by_text("Pembuatan surat: Surat dibuat.").wait_for()
     assert page.locator(".returned").count() == 0
 
