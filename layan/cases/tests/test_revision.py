@@ -253,6 +253,11 @@ def test_the_queue_order_is_read_from_its_index(office_register, bone_staff, ret
     office = Office.objects.get(slug="bone")
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {Case._meta.db_table}")
+        # Whether the index *can* give the order, whatever the planner thinks of a test's
+        # few rows: with sorts and bitmap scans priced out, an index whose columns do not
+        # match the ORDER BY still needs a Sort node, and the test fails.
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
         for roles, index in (({"petugas"}, "case_queue"), (None, "case_open_steps")):
             # The page reads one page of the queue.
             sql, params = queue(office=office, roles=roles)[:50].query.sql_with_params()
