@@ -56,7 +56,9 @@ def main() -> None:
     body = {"office": OFFICE, "service": SERVICE,
             "applicant": {"nik": nik[1], "name": "Pemohon Uji API"}}  # fmt: skip
     walked = call(base, "POST", "/api/v1/cases", token("petugas"), body)
-    still_open = call(base, "POST", "/api/v1/cases", token("petugas"), body)
+    # The same person again, on purpose: the intake asks why (its duplicate rule).
+    again = {**body, "duplicate_reason": "Uji API: permohonan kedua yang tetap terbuka"}
+    still_open = call(base, "POST", "/api/v1/cases", token("petugas"), again)
     letters = set()
     while walked["state"] == "berjalan":
         step = steps[walked["step"]["key"]]
