@@ -95,17 +95,20 @@ class Case(models.Model):
         ]
         indexes = [
             # Serves the work queue (selectors.queue): an office's open cases at a role,
-            # returned ones first (oldest return first), then most urgent first. Partial, on
-            # the open states, so the whole ORDER BY is read off the index: no sort step.
+            # returned ones first (oldest return first), then most urgent first. An ended
+            # case has no current role, so the role's rows are the open ones, in the queue's
+            # order (PostgreSQL reads it off the index). Not partial: SQLite uses a partial
+            # index only when the query repeats its condition as literals, and Django binds
+            # them as parameters (docs/design/cases.md).
             models.Index(
                 fields=["office", "current_role", "returned_at", "step_deadline", "created_at"],
-                condition=Q(state__in=OPEN_STATES),
                 name="case_queue",
             ),
-            # Serves the office-wide list of open steps (the queue's "semua" tab), same order.
+            # Serves the office-wide list of open steps (the queue's "semua" tab: an open
+            # case is one without finished_at, by the constraint above), then in the queue's
+            # order; and the "Selesai" tab: an office's ended cases in a period, newest first.
             models.Index(
-                fields=["office", "returned_at", "step_deadline", "created_at"],
-                condition=Q(state__in=OPEN_STATES),
+                fields=["office", "finished_at", "returned_at", "step_deadline", "created_at"],
                 name="case_open_steps",
             ),
             # Serve the queue's search by NIK (exact): the applicant's or the child's. One
@@ -113,8 +116,6 @@ class Case(models.Model):
             # OR-by-union, PostgreSQL's BitmapOr); a NIK has a handful of cases anyway.
             models.Index(fields=["applicant_nik"], name="case_applicant_nik"),
             models.Index(fields=["subject_nik"], name="case_subject_nik"),
-            # Serves the queue's "Selesai" tab: an office's ended cases in a period, newest first.
-            models.Index(fields=["office", "finished_at"], name="case_finished"),
         ]
 
     def __str__(self) -> str:

@@ -83,7 +83,9 @@ def queue(*, office: Office, roles: set[str] | None = None) -> QuerySet[Case]:
     Cases sent back for revision first; then overdue and soonest-due first; steps
     without a standard time come last.
     """
-    cases = Case.objects.filter(office=office, state__in=OPEN_STATES)
+    # finished_at IS NULL is the same rows as the open states (a constraint) and what the
+    # index reads: SQLite will not use an index for a condition it gets as parameters.
+    cases = Case.objects.filter(office=office, finished_at__isnull=True, state__in=OPEN_STATES)
     if roles is not None:
         cases = cases.filter(current_role__in=roles)
     # Returned cases first (the oldest return first), then by deadline: the order of case_queue.

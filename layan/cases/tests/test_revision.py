@@ -258,7 +258,10 @@ def test_the_queue_order_is_read_from_its_index(office_register, bone_staff, ret
         # match the ORDER BY still needs a Sort node, and the test fails.
         cursor.execute("SET LOCAL enable_sort = off")
         cursor.execute("SET LOCAL enable_bitmapscan = off")
-        for roles, index in (({"petugas"}, "case_queue"), (None, "case_open_steps")):
+        # The role's queue (the page officers open) only: the office-wide tab reads its open
+        # rows by finished_at IS NULL, which PostgreSQL does not count as an equality for
+        # the order, so it sorts the office's open rows (docs/design/cases.md).
+        for roles, index in (({"petugas"}, "case_queue"),):
             # The page reads one page of the queue.
             sql, params = queue(office=office, roles=roles)[:50].query.sql_with_params()
             cursor.execute(f"EXPLAIN {sql}", params)
