@@ -89,7 +89,10 @@ def queue(*, office: Office, roles: set[str] | None = None) -> QuerySet[Case]:
     if roles is not None:
         cases = cases.filter(current_role__in=roles)
     # Returned cases first (the oldest return first), then by deadline: the order of case_queue.
-    return cases.select_related("office", "service", "version", "return_record__user").order_by(
+    # A row reads its labels from the version's definition, cached by id (version_doc):
+    # the definition's own text is not decoded again for each row.
+    cases = cases.select_related("office", "service", "version", "return_record__user")
+    return cases.defer("version__data", "version__source_text").order_by(
         F("returned_at").asc(nulls_last=True), F("step_deadline").asc(nulls_last=True), "created_at"
     )
 
