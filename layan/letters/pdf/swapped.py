@@ -38,6 +38,11 @@ class _ReproducibleWriter(IncrementalPdfFileWriter):
         digest = hashlib.sha256(prev.stream.getvalue()).digest()[:16]
         return generic.ArrayObject([first, generic.ByteStringObject(digest)])
 
+    def _update_meta(self):
+        # pyHanko stamps /ModDate with the clock on every write; two renders either side of
+        # a second would differ. The draft's dates are the rendered page's own (invariant).
+        pass
+
 
 def look_import(writer, pdf: bytes) -> generic.IndirectObject:
     """The first page of `pdf` as a form XObject of `writer`'s document."""
