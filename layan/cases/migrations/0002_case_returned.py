@@ -57,11 +57,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='case',
-            index=models.Index(condition=models.Q(('state__in', ['berjalan', 'menunggu'])), fields=['office', 'current_role', 'returned_at', 'step_deadline', 'created_at'], name='case_queue'),
+            index=models.Index(fields=['office', 'current_role', 'returned_at', 'step_deadline', 'created_at'], name='case_queue'),
         ),
         migrations.AddIndex(
             model_name='case',
-            index=models.Index(condition=models.Q(('state__in', ['berjalan', 'menunggu'])), fields=['office', 'returned_at', 'step_deadline', 'created_at'], name='case_open_steps'),
+            index=models.Index(fields=['office', 'finished_at', 'returned_at', 'step_deadline', 'created_at'], name='case_open_steps'),
         ),
         migrations.AddConstraint(
             model_name='case',

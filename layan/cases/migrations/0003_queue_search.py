@@ -18,8 +18,4 @@ class Migration(migrations.Migration):
             model_name='case',
             index=models.Index(fields=['subject_nik'], name='case_subject_nik'),
         ),
-        migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['office', 'finished_at'], name='case_finished'),
-        ),
     ]
